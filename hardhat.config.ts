@@ -30,6 +30,8 @@ export default defineConfig({
       // is not yet on every L2.
       evmVersion: "cancun",
     },
+    // Artifacts for npm sources are emitted only when listed: the forwarder is deployed as it is.
+    npmFilesToBuild: ["@openzeppelin/contracts/metatx/ERC2771Forwarder.sol"],
   },
   paths: {
     ignition: "deploy",

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title ISupportDesk
+/// @notice CareLedger's multi-tenant support desk: merchants with admins, agents and a service policy,
+/// and customer tickets moving through a guarded state machine whose full timeline lives in events.
+/// @dev Every content field (order reference, message, note, reason) is a 32-byte commitment
+/// `keccak256(abi.encode(salt, contentDigest))` of an off-chain document: no personal data on chain.
+///
+/// Service-level clock rules (the same in NatSpec, the README and the SDK):
+/// - A ticket's service cycle starts when it is opened, and again when it is reopened (new deadlines).
+/// - First response falls due `firstResponseTime` after the cycle starts. It is met by the first message
+///   of an admin or agent (or by resolving the ticket) at or before that instant; one second later it is
+///   missed. Assigning a ticket is not a response.
+/// - Resolution falls due `resolutionTime` after the cycle starts, plus every second the ticket spent in
+///   `AwaitingCustomer` (the clock stops while the merchant waits on the customer and restarts when the
+///   customer answers). A deadline already missed when the clock stopped stays missed.
+/// - A deadline is missed when `block.timestamp > dueAt`; at `dueAt` exactly it is still met.
+/// - Each deadline of a cycle counts once in the merchant's public hit rate: as met or missed when the
+///   merchant responds or resolves, or as missed as soon as it is escalated on or compensated.
+/// - Deadlines follow the merchant's current policy: a policy change moves running deadlines too.
+interface ISupportDesk {
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice A ticket's state. A reopened ticket goes back to `Open`; its events show the reopen.
+    enum Status {
+        None,
+        Open,
+        InProgress,
+        AwaitingCustomer,
+        Resolved,
+        Closed,
+        Escalated,
+        Cancelled
+    }
+
+    /// @notice A merchant's service policy. All times are in seconds.
+    /// @param firstResponseTime Time from (re)opening to the first agent response.
+    /// @param resolutionTime Time from (re)opening to resolution, not counting time awaiting the customer.
+    /// @param reopenWindow Time after resolution during which the customer may reopen.
+    /// @param autoCloseDelay Time after resolution after which anyone may close the ticket.
+    /// @param refundResponseTime Time the merchant has to approve or reject a refund request before
+    /// anyone may execute it; a request keeps the deadline it started with.
+    /// @param disputeWindow Time after a rejection during which the customer may dispute it.
+    /// @param arbiter Who decides this merchant's disputed refunds; `address(0)` means no disputes.
+    struct Policy {
+        uint32 firstResponseTime;
+        uint32 resolutionTime;
+        uint32 reopenWindow;
+        uint32 autoCloseDelay;
+        uint32 refundResponseTime;
+        uint32 disputeWindow;
+        address arbiter;
+    }
+
+    /// @notice What a merchant pays a customer, from its refund reserve, when it misses a deadline.
+    /// @param token The ERC-20 paid, or `address(0)` for ETH.
+    /// @param firstResponseAmount Paid when a ticket's first-response deadline is missed (0: none).
+    /// @param resolutionAmount Paid when a ticket's resolution deadline is missed (0: none).
+    /// @param autoPay When true the compensation is paid in the transaction in which the merchant
+    /// responds or resolves late, without anyone claiming it. Otherwise (and in any case once the
+    /// deadline has passed) anyone may call `RefundEscrow.claimSlaCompensation`.
+    struct SlaCompensation {
+        address token;
+        uint96 firstResponseAmount;
+        uint96 resolutionAmount;
+        bool autoPay;
+    }
+
+    /// @notice A ticket as the views return it (storage is packed differently; see SupportDesk).
+    /// @param customer The customer who opened it.
+    /// @param merchantId The merchant it is addressed to.
+    /// @param status Its current state.
+    /// @param priority 0 low, 1 normal, 2 high, 3 urgent.
+    /// @param assignee The agent it is assigned to, or `address(0)`.
+    /// @param firstResponseDueAt When the current cycle's first response falls due.
+    /// @param resolutionDueAt When the current cycle's resolution falls due (while awaiting the
+    /// customer: the instant it would fall due if the customer answered now).
+    /// @param resolvedAt When it was last resolved (0 if it has not been, or was reopened since).
+    /// @param firstResponded Whether the current cycle's first response was made.
+    /// @param firstResponseMissed Whether the current cycle's first-response deadline is missed.
+    /// @param resolutionMissed Whether the current cycle's resolution deadline is missed.
+    /// @param firstResponseCompensated Whether the current cycle's first-response miss was compensated.
+    /// @param resolutionCompensated Whether the current cycle's resolution miss was compensated.
+    struct TicketView {
+        address customer;
+        uint32 merchantId;
+        Status status;
+        uint8 priority;
+        address assignee;
+        uint64 firstResponseDueAt;
+        uint64 resolutionDueAt;
+        uint64 resolvedAt;
+        bool firstResponded;
+        bool firstResponseMissed;
+        bool resolutionMissed;
+        bool firstResponseCompensated;
+        bool resolutionCompensated;
+    }
+
+    /// @notice A merchant's public service record: each deadline counted once per ticket cycle.
+    struct SlaStats {
+        uint64 firstResponseMet;
+        uint64 firstResponseMissed;
+        uint64 resolutionMet;
+        uint64 resolutionMissed;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice No merchant has id `merchantId`.
+    error DeskUnknownMerchant(uint32 merchantId);
+    /// @notice No ticket has id `ticketId`.
+    error DeskUnknownTicket(uint256 ticketId);
+    /// @notice An address argument that must be set was `address(0)`.
+    error DeskZeroAddress();
+    /// @notice `caller` is not the admin of merchant `merchantId`.
+    error DeskNotMerchantAdmin(uint32 merchantId, address caller);
+    /// @notice `caller` is neither the admin nor an agent of merchant `merchantId`.
+    error DeskNotMerchantStaff(uint32 merchantId, address caller);
+    /// @notice `caller` is not the pending admin of merchant `merchantId`.
+    error DeskNotPendingAdmin(uint32 merchantId, address caller);
+    /// @notice `caller` is not the customer of ticket `ticketId`.
+    error DeskNotCustomer(uint256 ticketId, address caller);
+    /// @notice `caller` is neither the customer of ticket `ticketId` nor its merchant's admin or agent.
+    error DeskNotParticipant(uint256 ticketId, address caller);
+    /// @notice `agent` cannot be assigned: it is not an agent or the admin of merchant `merchantId`.
+    error DeskNotAnAgent(uint32 merchantId, address agent);
+    /// @notice Ticket `ticketId` is in `status`, from which `caller` cannot make this move.
+    error DeskInvalidTransition(uint256 ticketId, Status status, address caller);
+    /// @notice Ticket `ticketId` can only be cancelled before an agent was assigned or answered.
+    error DeskTicketAlreadyWorked(uint256 ticketId);
+    /// @notice Priority `priority` is not 0 (low) to 3 (urgent).
+    error DeskInvalidPriority(uint8 priority);
+    /// @notice A policy time was 0 or out of range; `field` is its index in `Policy` (0-based).
+    error DeskInvalidPolicyTime(uint8 field, uint32 value);
+    /// @notice Ticket `ticketId` has no missed deadline yet: escalation is possible at `dueAt`+1.
+    error DeskNoDeadlineMissed(uint256 ticketId, uint64 dueAt);
+    /// @notice The reopen window of ticket `ticketId` closed at `closedAt`.
+    error DeskReopenWindowClosed(uint256 ticketId, uint64 closedAt);
+    /// @notice Ticket `ticketId` can be closed by anyone only from `closableAt` on.
+    error DeskAutoCloseNotDue(uint256 ticketId, uint64 closableAt);
+    /// @notice Ticket `ticketId` has no missed deadline that was not compensated already.
+    error DeskNothingToCompensate(uint256 ticketId);
+    /// @notice Only the refund escrow bound to this desk may call this hook; `caller` is not it.
+    error DeskNotEscrow(address caller);
+    /// @notice The escrow is bound once, by the deployer; `caller` cannot (re)bind it.
+    error DeskEscrowBindingLocked(address caller);
+    /// @notice The promise is not backed: merchant `merchantId` holds `available` of `token`, and the
+    /// compensation needs `required` for a ticket.
+    error DeskSlaCompensationUnbacked(uint32 merchantId, address token, uint256 available, uint256 required);
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Merchant `merchantId` was registered with admin `admin` and the default policy.
+    event MerchantRegistered(uint32 indexed merchantId, address indexed admin, bytes32 profileHash);
+    /// @notice `agent` was given (`enabled`) or stripped of the agent role at merchant `merchantId`.
+    event AgentSet(uint32 indexed merchantId, address indexed agent, bool enabled, address indexed actor);
+    /// @notice The admin of merchant `merchantId` offered the role to `pendingAdmin`.
+    event MerchantAdminTransferStarted(
+        uint32 indexed merchantId,
+        address indexed admin,
+        address indexed pendingAdmin
+    );
+    /// @notice Merchant `merchantId`'s admin changed from `previousAdmin` to `newAdmin`.
+    event MerchantAdminTransferred(
+        uint32 indexed merchantId,
+        address indexed previousAdmin,
+        address indexed newAdmin
+    );
+    /// @notice Merchant `merchantId`'s policy is now `policy`.
+    event PolicySet(uint32 indexed merchantId, Policy policy, address indexed actor);
+    /// @notice Merchant `merchantId`'s deadline compensation is now `compensation`.
+    event SlaCompensationSet(uint32 indexed merchantId, SlaCompensation compensation, address indexed actor);
+    /// @notice The refund escrow `escrow` was bound to this desk.
+    event EscrowBound(address indexed escrow);
+    /// @notice `customer` opened ticket `ticketId` at merchant `merchantId`.
+    event TicketOpened(
+        uint256 indexed ticketId,
+        uint32 indexed merchantId,
+        address indexed customer,
+        bytes32 orderRef,
+        bytes32 contentHash,
+        uint8 priority
+    );
+    /// @notice Ticket `ticketId` moved from `from` to `to`, by `actor`, with an optional note commitment.
+    event TicketStatusChanged(
+        uint256 indexed ticketId,
+        Status from,
+        Status to,
+        address indexed actor,
+        bytes32 noteHash
+    );
+    /// @notice `author` posted a message (commitment `contentHash`) on ticket `ticketId`.
+    event MessagePosted(uint256 indexed ticketId, address indexed author, bytes32 contentHash);
+    /// @notice Ticket `ticketId` was assigned to `agent` (`address(0)`: unassigned) by `actor`.
+    event TicketAssigned(uint256 indexed ticketId, address indexed agent, address indexed actor);
+    /// @notice A deadline of ticket `ticketId` at merchant `merchantId` was counted in the hit rate.
+    /// @param deadline 1 = first response, 2 = resolution.
+    /// @param dueAt When it fell due.
+    /// @param met Whether it was met.
+    event SlaDeadlineSettled(
+        uint256 indexed ticketId,
+        uint32 indexed merchantId,
+        uint8 deadline,
+        uint64 dueAt,
+        bool met
+    );
+
+    /*//////////////////////////////////////////////////////////////
+                               MERCHANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Registers a new merchant with `admin` and the default policy; anyone may call.
+    /// @param admin The merchant's admin (not `address(0)`).
+    /// @param profileHash Commitment of the merchant's off-chain profile.
+    /// @return merchantId The new merchant's id (from 1).
+    function registerMerchant(address admin, bytes32 profileHash) external returns (uint32 merchantId);
+
+    /// @notice Gives or takes the agent role at merchant `merchantId`; admin only.
+    function setAgent(uint32 merchantId, address agent, bool enabled) external;
+
+    /// @notice Offers the admin role of merchant `merchantId` to `newAdmin` (first of two steps).
+    /// `address(0)` withdraws a pending offer.
+    function transferMerchantAdmin(uint32 merchantId, address newAdmin) external;
+
+    /// @notice Accepts the admin role of merchant `merchantId` offered to the caller (second step).
+    function acceptMerchantAdmin(uint32 merchantId) external;
+
+    /// @notice Sets merchant `merchantId`'s policy; admin only. Every time must be between 1 second and
+    /// 365 days. Running refund deadlines keep the times they started with.
+    function setPolicy(uint32 merchantId, Policy calldata policy) external;
+
+    /// @notice Sets what merchant `merchantId` pays customers for missed deadlines; admin only.
+    /// Reverts with `DeskSlaCompensationUnbacked` unless its reserve already covers one ticket's worth.
+    function setSlaCompensation(uint32 merchantId, SlaCompensation calldata compensation) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                TICKETS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Opens a ticket at merchant `merchantId`; the caller is its customer.
+    /// @param orderRef Commitment of the order the ticket is about (0 if none).
+    /// @param contentHash Commitment of the first message.
+    /// @param priority 0 low, 1 normal, 2 high, 3 urgent.
+    /// @return ticketId The new ticket's id (from 1).
+    function openTicket(
+        uint32 merchantId,
+        bytes32 orderRef,
+        bytes32 contentHash,
+        uint8 priority
+    ) external returns (uint256 ticketId);
+
+    /// @notice Posts a message on an active ticket; the customer, or the merchant's admin or agents.
+    /// A staff message on an `Open` ticket is the first response and starts work (`InProgress`);
+    /// the customer's message on an `AwaitingCustomer` ticket moves it back to `InProgress`.
+    function postMessage(uint256 ticketId, bytes32 contentHash) external;
+
+    /// @notice Assigns an active ticket to `agent` (an agent or the admin; `address(0)` unassigns).
+    function assignTicket(uint256 ticketId, address agent) external;
+
+    /// @notice `InProgress` -> `AwaitingCustomer`; the resolution clock stops. Staff only.
+    function awaitCustomer(uint256 ticketId, bytes32 noteHash) external;
+
+    /// @notice Any active state (`Escalated` included) -> `Resolved`. Staff only.
+    function resolveTicket(uint256 ticketId, bytes32 resolutionHash) external;
+
+    /// @notice `Resolved` -> `Closed`, by the customer.
+    function confirmResolution(uint256 ticketId) external;
+
+    /// @notice `Resolved` -> `Open` by the customer, within the reopen window; a new service cycle starts.
+    function reopenTicket(uint256 ticketId, bytes32 reasonHash) external;
+
+    /// @notice Active -> `Escalated` by the customer, once a deadline of the current cycle is missed.
+    function escalateTicket(uint256 ticketId, bytes32 reasonHash) external;
+
+    /// @notice `Open` -> `Cancelled` by the customer, before any agent was assigned or answered.
+    function cancelTicket(uint256 ticketId) external;
+
+    /// @notice `Resolved` -> `Closed` by anyone, once the auto-close delay has passed since resolution.
+    function closeTicket(uint256 ticketId) external;
+
+    /*//////////////////////////////////////////////////////////////
+                             ESCROW HOOKS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Binds the refund escrow, once; only the deployer of this desk may call it.
+    function bindEscrow(address escrow) external;
+
+    /// @notice Escrow hook: resolves ticket `ticketId` because `actor` paid a refund on it. A ticket
+    /// that is not active is left as it is (returns false); only the bound escrow may call.
+    function resolveByEscrow(
+        uint256 ticketId,
+        address actor,
+        bytes32 resolutionHash
+    ) external returns (bool resolved);
+
+    /// @notice Escrow hook: marks every missed, uncompensated deadline of the current cycle of ticket
+    /// `ticketId` as compensated and returns what to pay; only the bound escrow may call.
+    /// @return customer Who to pay.
+    /// @return merchantId Whose reserve pays.
+    /// @return deadlines Mask of the deadlines claimed now (1 first response, 2 resolution).
+    /// @return compensation The merchant's compensation terms.
+    function claimMissedDeadlines(
+        uint256 ticketId
+    )
+        external
+        returns (address customer, uint32 merchantId, uint8 deadlines, SlaCompensation memory compensation);
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The contract's version (semver).
+    function version() external view returns (string memory);
+    /// @notice The refund escrow bound to this desk (`address(0)` until bound).
+    function escrow() external view returns (address);
+    /// @notice How many merchants exist (ids are 1..count).
+    function merchantCount() external view returns (uint32);
+    /// @notice How many tickets exist (ids are 1..count).
+    function ticketCount() external view returns (uint256);
+    /// @notice Ticket `ticketId`'s state (`None` if it does not exist).
+    function statusOf(uint256 ticketId) external view returns (Status);
+    /// @notice Ticket `ticketId`'s customer; reverts for an unknown ticket.
+    function customerOf(uint256 ticketId) external view returns (address);
+    /// @notice Ticket `ticketId`'s merchant; reverts for an unknown ticket.
+    function merchantOf(uint256 ticketId) external view returns (uint32);
+    /// @notice Ticket `ticketId` with its deadlines; reverts for an unknown ticket.
+    function getTicket(uint256 ticketId) external view returns (TicketView memory);
+    /// @notice The hot fields the escrow and the feedback contract check, in one call.
+    /// Reverts for an unknown ticket.
+    function ticketCore(
+        uint256 ticketId
+    ) external view returns (address customer, uint32 merchantId, Status status);
+    /// @notice Merchant `merchantId`'s admin (`address(0)` if it does not exist).
+    function merchantAdmin(uint32 merchantId) external view returns (address);
+    /// @notice Merchant `merchantId`'s pending admin, if a handover is under way.
+    function pendingMerchantAdmin(uint32 merchantId) external view returns (address);
+    /// @notice Whether `account` may act as staff (agent or admin) of merchant `merchantId`.
+    function isAgent(uint32 merchantId, address account) external view returns (bool);
+    /// @notice Merchant `merchantId`'s policy; reverts for an unknown merchant.
+    function policyOf(uint32 merchantId) external view returns (Policy memory);
+    /// @notice Merchant `merchantId`'s deadline compensation terms.
+    function slaCompensationOf(uint32 merchantId) external view returns (SlaCompensation memory);
+    /// @notice Merchant `merchantId`'s deadlines met and missed.
+    function slaStatsOf(uint32 merchantId) external view returns (SlaStats memory);
+    /// @notice Merchant `merchantId`'s hit rate in basis points (met / counted * 10,000); 10,000 when
+    /// nothing was counted yet.
+    function slaHitRateBps(uint32 merchantId) external view returns (uint256);
+    /// @notice When ticket `ticketId`'s current first response falls due, and whether it is missed.
+    function firstResponseDeadline(uint256 ticketId) external view returns (uint64 dueAt, bool missed);
+    /// @notice When ticket `ticketId`'s current resolution falls due, whether it is missed, and whether
+    /// its clock is stopped (awaiting the customer).
+    function resolutionDeadline(
+        uint256 ticketId
+    ) external view returns (uint64 dueAt, bool missed, bool paused);
+}
