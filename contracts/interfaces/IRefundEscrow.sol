@@ -331,8 +331,6 @@ interface IRefundEscrow {
     function refundStatusOf(uint256 refundId) external view returns (RefundStatus);
     /// @notice How many refunds exist (ids are 1..count).
     function refundCount() external view returns (uint256);
-    /// @notice The total ever refunded (paid) on ticket `ticketId`, per token.
-    function refundedOnTicket(uint256 ticketId, address token) external view returns (uint256);
     /// @notice Merchant `merchantId`'s compensation still owed in `token` (not yet covered by deposits),
     /// and what deposits covered but nobody has settled yet.
     function owedOf(

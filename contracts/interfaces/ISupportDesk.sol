@@ -338,6 +338,12 @@ interface ISupportDesk {
     function ticketCore(
         uint256 ticketId
     ) external view returns (address customer, uint32 merchantId, Status status);
+    /// @notice What the escrow checks when a refund is requested, in one call: the ticket's customer,
+    /// merchant and state, and the merchant's refund response time. Reverts for an unknown ticket.
+    function refundContext(uint256 ticketId)
+        external
+        view
+        returns (address customer, uint32 merchantId, Status status, uint32 refundResponseTime);
     /// @notice Merchant `merchantId`'s admin (`address(0)` if it does not exist).
     function merchantAdmin(uint32 merchantId) external view returns (address);
     /// @notice Merchant `merchantId`'s pending admin, if a handover is under way.
