@@ -148,7 +148,10 @@ contract FeedbackAttestations is IFeedbackAttestations, ERC2771Context {
                 (packed + (1 << _REVISION_SHIFT)) |
                 (uint256(rating) << (_RATINGS_SHIFT + _RATING_BITS * newRevision));
             // The old rating's bucket holds at least this record; the new one cannot overflow (see attest).
-            _histograms[merchantId] = _histograms[merchantId] - _bucketUnit(previousRating) + _bucketUnit(rating);
+            _histograms[merchantId] =
+                _histograms[merchantId] -
+                _bucketUnit(previousRating) +
+                _bucketUnit(rating);
         }
         if (commentHash != 0) _comments[newFeedbackId] = commentHash;
         emit FeedbackAttested(newFeedbackId, ticketId, merchantId, customer, rating, commentHash);
