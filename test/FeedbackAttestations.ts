@@ -331,6 +331,47 @@ describe("FeedbackAttestations", function () {
       const receipt = await (await feedback.connect(customer).attest(ticketId, 4, COMMENT)).wait();
       expect(receipt?.gasUsed).to.be.lessThanOrEqual(80_000n);
     });
+
+    describe("across a rating-word boundary (64 ticket ids share a word)", function () {
+      /** Tickets up to id 65, with 63, 64 and 65 resolved for `customer`. */
+      async function withTicketsPastTheFirstWord(): Promise<FeedbackFixture> {
+        const fx = await loadFixture(deployFeedbackFixture);
+        while ((await fx.desk.ticketCount()) < 62n) await openTicket(fx, fx.customer2);
+        for (let i = 0; i < 3; i++) await resolvedTicket(fx);
+        expect(await fx.desk.ticketCount()).to.equal(65n);
+        return fx;
+      }
+
+      it("keeps the entries of neighbouring tickets independent", async function () {
+        const fx = await withTicketsPastTheFirstWord();
+        await fx.feedback.connect(fx.customer).attest(64n, 1, COMMENT);
+        await fx.feedback.connect(fx.customer).attest(63n, 5, ZeroHash);
+        await fx.feedback.connect(fx.customer).amend(feedbackIdOf(64n), 2, COMMENT);
+        await fx.feedback.connect(fx.customer).attest(65n, 3, COMMENT);
+        expect(await fx.feedback.feedbackOfTicket(62n)).to.equal(0n);
+        expect(await fx.feedback.feedbackOfTicket(63n)).to.equal(feedbackIdOf(63n));
+        expect(await fx.feedback.feedbackOfTicket(64n)).to.equal(feedbackIdOf(64n, 1));
+        expect(await fx.feedback.feedbackOfTicket(65n)).to.equal(feedbackIdOf(65n));
+        const ratings = await Promise.all(
+          [feedbackIdOf(63n), feedbackIdOf(64n), feedbackIdOf(64n, 1), feedbackIdOf(65n)].map(
+            async (id) => (await fx.feedback.getFeedback(id)).rating,
+          ),
+        );
+        expect(ratings).to.deep.equal([5n, 1n, 2n, 3n]);
+      });
+
+      it("costs at most 82,000 gas for the first rating of a word (its slot is created)", async function () {
+        const fx = await withTicketsPastTheFirstWord();
+        const receipt = await (
+          await fx.feedback.connect(fx.customer).attest(64n, 4, COMMENT)
+        ).wait();
+        expect(receipt?.gasUsed).to.be.greaterThan(80_000n);
+        expect(receipt?.gasUsed).to.be.lessThanOrEqual(82_000n);
+        // The next ticket of the same word is back to the typical cost.
+        const next = await (await fx.feedback.connect(fx.customer).attest(65n, 4, COMMENT)).wait();
+        expect(next?.gasUsed).to.be.lessThanOrEqual(80_000n);
+      });
+    });
   });
 
   describe("reply", function () {
@@ -662,8 +703,9 @@ describe("FeedbackAttestations", function () {
       );
       await desk.configure(await feedback.getAddress(), customer.address, agent.address);
 
-      // Each call below makes the mock try to rate its own ticket through a plain CALL; the mock
-      // reverts (ReentrySucceeded) if that wrote anything.
+      // Each call below reads the desk (ticketCore, and isAgent for reply), and each read makes the
+      // mock try to rate its own ticket through a plain CALL; it reverts (ReentrySucceeded) if that
+      // wrote anything.
       await feedback.connect(customer).attest(7n, 5, COMMENT);
       await feedback.connect(agent).reply(feedbackIdOf(7n), REPLY);
       await feedback.connect(customer).amend(feedbackIdOf(7n), 3, COMMENT);
