@@ -97,8 +97,9 @@ interface IFeedbackAttestations {
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Rates ticket `ticketId`, which must be `Resolved` or `Closed`; its customer only, once.
-    /// An unknown ticket reverts with the desk's `DeskUnknownTicket(ticketId)`.
+    /// @notice Rates ticket `ticketId`, which must be `Resolved` or `Closed`; its customer only (directly or
+    /// through the trusted ERC-2771 forwarder), once. An unknown ticket reverts with the desk's
+    /// `DeskUnknownTicket(ticketId)`.
     /// @param ticketId The ticket rated.
     /// @param rating 1 to 5.
     /// @param commentHash Commitment of the comment (0 for none).
@@ -140,7 +141,8 @@ interface IFeedbackAttestations {
     function maxAmendments() external pure returns (uint256);
     /// @notice The current (not superseded) feedback of ticket `ticketId`, or 0.
     function feedbackOfTicket(uint256 ticketId) external view returns (uint256 feedbackId);
-    /// @notice Feedback record `feedbackId`; reverts for an unknown id.
+    /// @notice Feedback record `feedbackId` (its `customer` and `merchantId` are read from the desk);
+    /// reverts with `FeedbackUnknown` for an unknown id.
     function getFeedback(uint256 feedbackId) external view returns (Feedback memory);
     /// @notice Merchant `merchantId`'s current ratings: how many, their sum, and how many of each 1..5
     /// (`histogram[0]` counts 1-star ratings).
