@@ -710,6 +710,9 @@ describe("FeedbackAttestations", function () {
       await feedback.connect(agent).reply(feedbackIdOf(7n), REPLY);
       await feedback.connect(customer).amend(feedbackIdOf(7n), 3, COMMENT);
 
+      // Sanity check of the mock: called with a plain CALL (a transaction), its re-entry does write.
+      await expect(desk.ticketCore(8n)).to.be.revertedWithCustomError(desk, "ReentrySucceeded");
+
       const offset = await desk.REENTRY_TICKET_OFFSET();
       for (const ticketId of [offset, offset + 7n]) {
         expect(await feedback.feedbackOfTicket(ticketId)).to.equal(0n);
