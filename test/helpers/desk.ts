@@ -158,7 +158,11 @@ function plain(value: unknown): unknown {
 }
 
 /** The desk's events in `logs`, decoded, in log order. Logs of other contracts are skipped. */
-export function deskEvents(desk: ISupportDesk, deskAddress: string, logs: readonly Log[]): DeskEvent[] {
+export function deskEvents(
+  desk: ISupportDesk,
+  deskAddress: string,
+  logs: readonly Log[],
+): DeskEvent[] {
   const out: DeskEvent[] = [];
   for (const log of logs) {
     if (log.address.toLowerCase() !== deskAddress.toLowerCase()) continue;
@@ -285,7 +289,9 @@ export async function ticketIn(f: DeskFixture, state: TicketStateKey): Promise<T
     t.worked = true;
   };
   const pause = async (): Promise<void> => {
-    const { timestamp } = await mined(desk.connect(agent).awaitCustomer(id, commitment("need info")));
+    const { timestamp } = await mined(
+      desk.connect(agent).awaitCustomer(id, commitment("need info")),
+    );
     t.status = Status.AwaitingCustomer;
     t.pausedAt = timestamp;
   };
@@ -386,6 +392,13 @@ export function ticketStateFixtures(
     TicketStateKey,
     () => Promise<{ f: DeskFixture; ticket: TicketContext }>
   >;
+}
+
+/** A signer for `address` (for example the escrow contract, to call the desk's hooks), funded for gas. */
+export async function impersonate(f: DeskFixture, address: string): Promise<HardhatEthersSigner> {
+  await f.connection.networkHelpers.impersonateAccount(address);
+  await f.connection.networkHelpers.setBalance(address, 10n ** 18n);
+  return f.connection.ethers.getSigner(address);
 }
 
 /*//////////////////////////////////////////////////////////////
