@@ -416,7 +416,8 @@ export interface ForwardRequestData {
   signature: string;
 }
 
-const FORWARD_REQUEST_TYPES = {
+/** The forwarder's EIP-712 type of a request. */
+export const FORWARD_REQUEST_TYPES = {
   ForwardRequest: [
     { name: "from", type: "address" },
     { name: "to", type: "address" },
@@ -427,6 +428,24 @@ const FORWARD_REQUEST_TYPES = {
     { name: "data", type: "bytes" },
   ],
 };
+
+/** The deployment forwarder's EIP-712 domain: name "CareLedger", version "1". */
+export async function forwarderDomain(forwarder: ERC2771Forwarder): Promise<{
+  name: string;
+  version: string;
+  chainId: bigint;
+  verifyingContract: string;
+}> {
+  const provider = forwarder.runner?.provider;
+  if (provider === null || provider === undefined) throw new Error("the forwarder has no provider");
+  const { chainId } = await provider.getNetwork();
+  return {
+    name: "CareLedger",
+    version: "1",
+    chainId,
+    verifyingContract: await forwarder.getAddress(),
+  };
+}
 
 /**
  * Signs a request for the deployment's forwarder (EIP-712 domain "CareLedger", version "1") that
@@ -441,17 +460,11 @@ export async function signDeskRequest(
   options: { gas?: bigint; deadline?: bigint } = {},
 ): Promise<ForwardRequestData> {
   const provider = signer.provider;
-  const { chainId } = await provider.getNetwork();
   const latest = await provider.getBlock("latest");
   const gas = options.gas ?? 300_000n;
   const deadline = options.deadline ?? BigInt((latest?.timestamp ?? 0) + 3_600);
   const nonce = await forwarder.nonces(signer.address);
-  const domain = {
-    name: "CareLedger",
-    version: "1",
-    chainId,
-    verifyingContract: await forwarder.getAddress(),
-  };
+  const domain = await forwarderDomain(forwarder);
   const message = { from: signer.address, to, value: 0n, gas, nonce, deadline, data };
   const signature = await signer.signTypedData(domain, FORWARD_REQUEST_TYPES, message);
   return { from: signer.address, to, value: 0n, gas, deadline, data, signature };
