@@ -27,6 +27,8 @@ import {
   impersonate,
   statusName,
   ticketStateFixtures,
+  fields,
+  values,
 } from "./helpers/desk.js";
 
 const connection = await network.create();
@@ -458,7 +460,7 @@ describe("SupportDesk", function () {
       expect(await f.desk.isAgent(3n, f.customer2)).to.equal(true);
       expect(await f.desk.isAgent(3n, f.stranger)).to.equal(false);
       const policy = defaultPolicy(f.arbiter.address);
-      expect((await f.desk.policyOf(3n)).toObject()).to.deep.equal({
+      expect(fields(await f.desk.policyOf(3n))).to.deep.equal({
         firstResponseTime: BigInt(policy.firstResponseTime),
         resolutionTime: BigInt(policy.resolutionTime),
         reopenWindow: BigInt(policy.reopenWindow),
@@ -468,10 +470,10 @@ describe("SupportDesk", function () {
         arbiter: f.arbiter.address,
       });
       const stats = await f.desk.slaStatsOf(3n);
-      expect(stats.toArray()).to.deep.equal([0n, 0n, 0n, 0n]);
+      expect(values(stats)).to.deep.equal([0n, 0n, 0n, 0n]);
       expect(await f.desk.slaHitRateBps(3n)).to.equal(10_000n);
       const compensation = await f.desk.slaCompensationOf(3n);
-      expect(compensation.toArray()).to.deep.equal([ZeroAddress, 0n, 0n, false]);
+      expect(values(compensation)).to.deep.equal([ZeroAddress, 0n, 0n, false]);
     });
 
     it("lets one address administer several merchants, each with its own id", async function () {
@@ -688,7 +690,7 @@ describe("SupportDesk", function () {
           ],
           f.admin.address,
         );
-      expect((await f.desk.policyOf(1n)).toArray()).to.deep.equal([
+      expect(values(await f.desk.policyOf(1n))).to.deep.equal([
         7_200n,
         172_800n,
         1_209_600n,
@@ -707,7 +709,7 @@ describe("SupportDesk", function () {
         const policy = { ...custom(ZeroAddress) };
         for (const field of POLICY_TIME_FIELDS) policy[field] = value;
         await expect(f.desk.connect(f.admin).setPolicy(1n, policy)).to.emit(f.desk, "PolicySet");
-        expect((await f.desk.policyOf(1n)).toArray()).to.deep.equal([
+        expect(values(await f.desk.policyOf(1n))).to.deep.equal([
           ...POLICY_TIME_FIELDS.map(() => BigInt(value)),
           ZeroAddress,
         ]);
@@ -758,12 +760,7 @@ describe("SupportDesk", function () {
       await expect(f.desk.connect(f.admin).setSlaCompensation(1n, terms))
         .to.emit(f.desk, "SlaCompensationSet")
         .withArgs(1n, [ZeroAddress, 0n, 0n, true], f.admin.address);
-      expect((await f.desk.slaCompensationOf(1n)).toArray()).to.deep.equal([
-        ZeroAddress,
-        0n,
-        0n,
-        true,
-      ]);
+      expect(values(await f.desk.slaCompensationOf(1n))).to.deep.equal([ZeroAddress, 0n, 0n, true]);
     });
 
     it("reverts when anyone but the admin calls it", async function () {
@@ -805,18 +802,18 @@ describe("SupportDesk", function () {
       expect(await f.desk.statusOf(1n)).to.equal(Status.Open);
       expect(await f.desk.customerOf(1n)).to.equal(f.customer.address);
       expect(await f.desk.merchantOf(1n)).to.equal(1n);
-      expect((await f.desk.ticketCore(1n)).toArray()).to.deep.equal([
+      expect(values(await f.desk.ticketCore(1n))).to.deep.equal([
         f.customer.address,
         1n,
         Status.Open,
       ]);
-      expect((await f.desk.refundContext(1n)).toArray()).to.deep.equal([
+      expect(values(await f.desk.refundContext(1n))).to.deep.equal([
         f.customer.address,
         1n,
         Status.Open,
         BigInt(3 * DAY),
       ]);
-      expect((await f.desk.getTicket(1n)).toObject()).to.deep.equal({
+      expect(fields(await f.desk.getTicket(1n))).to.deep.equal({
         customer: f.customer.address,
         merchantId: 1n,
         status: Status.Open,
@@ -889,7 +886,7 @@ describe("SupportDesk", function () {
       expect(ticket.firstResponded).to.equal(true);
       expect(ticket.firstResponseMissed).to.equal(false);
       expect(ticket.firstResponseDueAt).to.equal(0n);
-      expect((await f.desk.firstResponseDeadline(id)).toArray()).to.deep.equal([0n, false]);
+      expect(values(await f.desk.firstResponseDeadline(id))).to.deep.equal([0n, false]);
       expect(ticket.resolutionDueAt).to.equal(BigInt(openedAt + 3 * DAY));
     });
 
@@ -1131,8 +1128,8 @@ describe("SupportDesk", function () {
       await pinAt(connection, opened2 + 3_601n);
       await f.desk.connect(f.otherAdmin).postMessage(ticket2, commitment("late"));
       await f.desk.connect(f.agent).postMessage(ticket1, commitment("on time"));
-      expect((await f.desk.slaStatsOf(1n)).toArray()).to.deep.equal([1n, 0n, 0n, 0n]);
-      expect((await f.desk.slaStatsOf(2n)).toArray()).to.deep.equal([0n, 1n, 0n, 0n]);
+      expect(values(await f.desk.slaStatsOf(1n))).to.deep.equal([1n, 0n, 0n, 0n]);
+      expect(values(await f.desk.slaStatsOf(2n))).to.deep.equal([0n, 1n, 0n, 0n]);
       expect(await f.desk.slaHitRateBps(1n)).to.equal(10_000n);
       expect(await f.desk.slaHitRateBps(2n)).to.equal(0n);
       expect(t1.firstResponseDueAt).to.be.greaterThan(0n);

@@ -3,6 +3,7 @@ import {
   AbiCoder,
   type ContractTransactionResponse,
   type Log,
+  type Result,
   type TransactionReceipt,
   keccak256,
   toUtf8Bytes,
@@ -112,6 +113,16 @@ export function deskFixture(connection: Connection): () => Promise<DeskFixture> 
     await (await desk.connect(base.admin).setAgent(1n, base.agent2, true)).wait();
     return { ...base, desk, merchantId: 1n, otherMerchantId: 2n, connection };
   };
+}
+
+/** A view's returned struct or tuple as a plain array (TypeChain types it without ethers' helpers). */
+export function values(result: object): unknown[] {
+  return (result as Result).toArray();
+}
+
+/** A view's returned struct as a plain object keyed by field name. */
+export function fields(result: object): Record<string, unknown> {
+  return (result as Result).toObject();
 }
 
 /*//////////////////////////////////////////////////////////////
@@ -460,6 +471,7 @@ export async function signDeskRequest(
   options: { gas?: bigint; deadline?: bigint } = {},
 ): Promise<ForwardRequestData> {
   const provider = signer.provider;
+  if (provider === null) throw new Error("the signer has no provider");
   const latest = await provider.getBlock("latest");
   const gas = options.gas ?? 300_000n;
   const deadline = options.deadline ?? BigInt((latest?.timestamp ?? 0) + 3_600);
