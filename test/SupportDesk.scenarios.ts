@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash, concat, verifyTypedData } from "ethers";
 import { network } from "hardhat";
 
-import type { ISupportDesk } from "../typechain-types/index.js";
+import { type ISupportDesk, SupportDesk__factory } from "../typechain-types/index.js";
 import {
   DAY,
   FORWARD_REQUEST_TYPES,
@@ -151,6 +151,64 @@ describe("SupportDesk scenarios", function () {
       await expect(f.stranger.sendTransaction({ to: await f.desk.getAddress(), data }))
         .to.be.revertedWithCustomError(f.desk, "DeskNotCustomer")
         .withArgs(id, f.stranger.address);
+    });
+  });
+
+  describe("multicall with ERC-2771", function () {
+    it("batches a customer's signed messages, each with the customer as the author", async function () {
+      const f = await loadFixture(deployDeskFixture);
+      const a = await openTicket(f, f.customer, 1n, "a");
+      const b = await openTicket(f, f.customer, 2n, "b");
+      const desk = SupportDesk__factory.connect(await f.desk.getAddress(), f.relayer);
+      const calls = [
+        desk.interface.encodeFunctionData("postMessage", [a.id, commitment("batch a")]),
+        desk.interface.encodeFunctionData("postMessage", [b.id, commitment("batch b")]),
+      ];
+      const request = await signDeskRequest(
+        f.forwarder,
+        f.customer,
+        await desk.getAddress(),
+        desk.interface.encodeFunctionData("multicall", [calls]),
+      );
+      const tx = f.forwarder.connect(f.relayer).execute(request);
+      await expect(tx)
+        .to.emit(f.desk, "MessagePosted")
+        .withArgs(a.id, f.customer.address, commitment("batch a"));
+      await expect(tx)
+        .to.emit(f.desk, "MessagePosted")
+        .withArgs(b.id, f.customer.address, commitment("batch b"));
+    });
+
+    it("cannot spoof a sender by appending an address to a subcall, directly or relayed", async function () {
+      const f = await loadFixture(deployDeskFixture);
+      const { id } = await openTicket(f, f.customer);
+      const desk = SupportDesk__factory.connect(await f.desk.getAddress(), f.stranger);
+
+      // Directly: the stranger stays the stranger.
+      const cancelAsCustomer = concat([
+        desk.interface.encodeFunctionData("cancelTicket", [id]),
+        f.customer.address,
+      ]);
+      await expect(desk.multicall([cancelAsCustomer]))
+        .to.be.revertedWithCustomError(f.desk, "DeskNotCustomer")
+        .withArgs(id, f.stranger.address);
+
+      // Relayed (the 2023 ERC-2771 + Multicall issue): the customer cannot act as the agent.
+      const resolveAsAgent = concat([
+        desk.interface.encodeFunctionData("resolveTicket", [id, commitment("spoofed")]),
+        f.agent.address,
+      ]);
+      const request = await signDeskRequest(
+        f.forwarder,
+        f.customer,
+        await desk.getAddress(),
+        desk.interface.encodeFunctionData("multicall", [[resolveAsAgent]]),
+      );
+      await expect(f.forwarder.connect(f.relayer).execute(request)).to.be.revertedWithCustomError(
+        f.forwarder,
+        "FailedCall",
+      );
+      expect(await f.desk.statusOf(id)).to.equal(Status.Open);
     });
   });
 
