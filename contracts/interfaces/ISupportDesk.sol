@@ -59,9 +59,10 @@ interface ISupportDesk {
     /// @param token The ERC-20 paid, or `address(0)` for ETH.
     /// @param firstResponseAmount Paid when a ticket's first-response deadline is missed (0: none).
     /// @param resolutionAmount Paid when a ticket's resolution deadline is missed (0: none).
-    /// @param autoPay When true the compensation is paid in the transaction in which the merchant
-    /// responds or resolves late, without anyone claiming it. Otherwise (and in any case once the
-    /// deadline has passed) anyone may call `RefundEscrow.claimSlaCompensation`.
+    /// @param autoPay When true the compensation is paid, without anyone claiming it, in the transaction
+    /// that records the miss: the merchant's late response or resolution, the customer's escalation or
+    /// cancellation. Otherwise (and in any case once the deadline has passed) anyone may call
+    /// `RefundEscrow.claimSlaCompensation`.
     struct SlaCompensation {
         address token;
         uint96 firstResponseAmount;
@@ -75,9 +76,10 @@ interface ISupportDesk {
     /// @param status Its current state.
     /// @param priority 0 low, 1 normal, 2 high, 3 urgent.
     /// @param assignee The agent it is assigned to, or `address(0)`.
-    /// @param firstResponseDueAt When the current cycle's first response falls due.
+    /// @param firstResponseDueAt When the current cycle's first response falls due; 0 once it was made
+    /// or the ticket is no longer active (`SlaDeadlineSettled` recorded when it fell due).
     /// @param resolutionDueAt When the current cycle's resolution falls due (while awaiting the
-    /// customer: the instant it would fall due if the customer answered now).
+    /// customer: the instant it would fall due if the customer answered now); 0 once resolved or cancelled.
     /// @param resolvedAt When it was last resolved (0 if it has not been, or was reopened since).
     /// @param firstResponded Whether the current cycle's first response was made.
     /// @param firstResponseMissed Whether the current cycle's first-response deadline is missed.
@@ -340,10 +342,9 @@ interface ISupportDesk {
     ) external view returns (address customer, uint32 merchantId, Status status);
     /// @notice What the escrow checks when a refund is requested, in one call: the ticket's customer,
     /// merchant and state, and the merchant's refund response time. Reverts for an unknown ticket.
-    function refundContext(uint256 ticketId)
-        external
-        view
-        returns (address customer, uint32 merchantId, Status status, uint32 refundResponseTime);
+    function refundContext(
+        uint256 ticketId
+    ) external view returns (address customer, uint32 merchantId, Status status, uint32 refundResponseTime);
     /// @notice Merchant `merchantId`'s admin (`address(0)` if it does not exist).
     function merchantAdmin(uint32 merchantId) external view returns (address);
     /// @notice Merchant `merchantId`'s pending admin, if a handover is under way.
@@ -359,7 +360,8 @@ interface ISupportDesk {
     /// @notice Merchant `merchantId`'s hit rate in basis points (met / counted * 10,000); 10,000 when
     /// nothing was counted yet.
     function slaHitRateBps(uint32 merchantId) external view returns (uint256);
-    /// @notice When ticket `ticketId`'s current first response falls due, and whether it is missed.
+    /// @notice When ticket `ticketId`'s current first response falls due (0 once made, or when the ticket
+    /// is no longer active), and whether it is missed.
     function firstResponseDeadline(uint256 ticketId) external view returns (uint64 dueAt, bool missed);
     /// @notice When ticket `ticketId`'s current resolution falls due, whether it is missed, and whether
     /// its clock is stopped (awaiting the customer).
