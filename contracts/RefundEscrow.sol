@@ -702,6 +702,10 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     /// return data (a returndata bomb cannot make the payer run out of gas), ERC-20 through
     /// `trySafeTransfer`. If the receiver or the token refuses, the amount becomes the receiver's credit.
     /// The caller holds the reentrancy guard, so the receiver cannot re-enter before the credit is booked.
+    /// A caller cannot starve a receiver into a credit either: a call that runs out of gas leaves the
+    /// caller 1/64 of what it had, and booking the credit (an SSTORE of at least 5,000 gas, plus the
+    /// event) needs that 1/64 to exceed ~8,000, so the call must have been offered over 500,000 gas: the
+    /// full ETH stipend, and far more than any ERC-20 transfer needs.
     function _push(address to, address token, uint256 amount) private returns (bool credited) {
         bool success;
         if (token == address(0)) {
