@@ -20,6 +20,7 @@ import {
   TicketStatus,
   escrowFixture,
   hashOf,
+  policyOf,
   requestRefund,
   timestampOf,
 } from "./helpers/escrow.js";
@@ -826,8 +827,8 @@ describe("RefundEscrow", function () {
 
     it("reverts when the merchant has no arbiter", async function () {
       const { escrow, desk, admin, customer, refundId } = await rejectedFixture();
-      const policy = await desk.policyOf(MERCHANT);
-      await desk.connect(admin).setPolicy(MERCHANT, { ...policy.toObject(), arbiter: ZeroAddress });
+      const policy = await policyOf(desk, MERCHANT);
+      await desk.connect(admin).setPolicy(MERCHANT, { ...policy, arbiter: ZeroAddress });
       await expect(escrow.connect(customer).disputeRefund(refundId, REASON))
         .to.be.revertedWithCustomError(escrow, "EscrowNoArbiter")
         .withArgs(MERCHANT);
@@ -836,7 +837,7 @@ describe("RefundEscrow", function () {
     it("goes to the merchant's current arbiter, who keeps the dispute if the policy changes later", async function () {
       const { escrow, desk, admin, customer, stranger, arbiter, refundId, amount } =
         await rejectedFixture();
-      const policy = (await desk.policyOf(MERCHANT)).toObject();
+      const policy = await policyOf(desk, MERCHANT);
       await desk.connect(admin).setPolicy(MERCHANT, { ...policy, arbiter: stranger.address });
       await expect(escrow.connect(customer).disputeRefund(refundId, REASON))
         .to.emit(escrow, "RefundDisputed")

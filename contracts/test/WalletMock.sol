@@ -28,14 +28,17 @@ contract WalletMock {
     bytes private _reentryData;
 
     /// @notice Accepts ETH at deployment.
+    // solhint-disable-next-line no-empty-blocks
     constructor() payable {}
 
-    /// @notice Reacts to ETH as the mode says.
+    /// @notice Reacts to ETH as the mode says (complex on purpose: it plays hostile receivers).
+    // solhint-disable-next-line no-complex-fallback
     receive() external payable {
         Mode mode = _mode;
         if (mode == Mode.Revert) revert WalletRefuses(msg.value);
         if (mode == Mode.BurnGas) {
             // Spin until the forwarded gas is gone.
+            // solhint-disable-next-line no-empty-blocks
             while (true) {}
         }
         if (mode == Mode.ReturnBomb) {
@@ -44,6 +47,7 @@ contract WalletMock {
             }
         }
         if (mode == Mode.Reenter) {
+            // solhint-disable-next-line avoid-low-level-calls
             (bool success, bytes memory returnData) = _reentryTarget.call(_reentryData);
             emit ReentryAttempted(success, returnData);
             return;
@@ -68,6 +72,7 @@ contract WalletMock {
         uint256 value,
         bytes calldata data
     ) external payable returns (bytes memory) {
+        // solhint-disable-next-line avoid-low-level-calls
         (bool success, bytes memory returnData) = target.call{value: value}(data);
         if (!success) {
             assembly ("memory-safe") {

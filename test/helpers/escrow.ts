@@ -166,6 +166,20 @@ export const WalletMode = {
   Reenter: 4,
 } as const;
 
+/** Merchant `merchantId`'s policy as a plain object that `setPolicy` takes (spread it to change a field). */
+export async function policyOf(desk: SupportDesk, merchantId: bigint) {
+  const policy = await desk.policyOf(merchantId);
+  return {
+    firstResponseTime: policy.firstResponseTime,
+    resolutionTime: policy.resolutionTime,
+    reopenWindow: policy.reopenWindow,
+    autoCloseDelay: policy.autoCloseDelay,
+    refundResponseTime: policy.refundResponseTime,
+    disputeWindow: policy.disputeWindow,
+    arbiter: policy.arbiter,
+  };
+}
+
 /** Makes `wallet` open a ticket at `merchantId` and returns the ticket id. */
 export async function openTicketAs(
   desk: SupportDesk,
