@@ -5,6 +5,8 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import careLedgerPackagePlugin from "./scripts/build-package.plugin.js";
+
 const require = createRequire(import.meta.url);
 
 /**
@@ -15,7 +17,9 @@ const SOLC_VERSION = "0.8.30";
 const SOLC_PATH = require.resolve("solc/soljson.js");
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthersPlugin],
+  // The package plugin regenerates src/generated/ (the published bindings, ABIs, addresses) after
+  // every build, so the SDK's tests always run against the current contracts.
+  plugins: [hardhatToolboxMochaEthersPlugin, careLedgerPackagePlugin],
   solidity: {
     version: SOLC_VERSION,
     path: SOLC_PATH,

@@ -1,0 +1,68 @@
+import type { ContractRunner, Provider } from "ethers";
+
+import { addressesFor, type CareLedgerAddresses } from "./addresses.js";
+import {
+  ERC2771Forwarder__factory,
+  FeedbackAttestations__factory,
+  RefundEscrow__factory,
+  SupportDesk__factory,
+  type ERC2771Forwarder,
+  type FeedbackAttestations,
+  type RefundEscrow,
+  type SupportDesk,
+} from "./bindings.js";
+import { CareLedgerError } from "./error.js";
+
+/** CareLedger's four contracts on one chain, connected to one runner (a signer or a provider). */
+export interface CareLedgerClient {
+  chainId: bigint;
+  addresses: CareLedgerAddresses;
+  desk: SupportDesk;
+  escrow: RefundEscrow;
+  feedback: FeedbackAttestations;
+  forwarder: ERC2771Forwarder;
+}
+
+/**
+ * Connects to CareLedger. `chainId` defaults to the runner's provider's network, `addresses` to the
+ * deployment recorded for that chain (`addressesFor`). Pass a signer to send transactions, a provider to
+ * read only.
+ */
+export async function connect(
+  runner: ContractRunner,
+  chainId?: bigint | number,
+  addresses?: CareLedgerAddresses,
+): Promise<CareLedgerClient> {
+  let id: bigint;
+  if (chainId !== undefined) {
+    id = BigInt(chainId);
+  } else {
+    const provider = runner.provider;
+    if (provider === null) {
+      throw new CareLedgerError(
+        "the runner has no provider, so the chain id is unknown: pass it to connect()",
+      );
+    }
+    id = (await provider.getNetwork()).chainId;
+  }
+  const where = addresses ?? addressesFor(id);
+  return {
+    chainId: id,
+    addresses: { ...where },
+    desk: SupportDesk__factory.connect(where.supportDesk, runner),
+    escrow: RefundEscrow__factory.connect(where.refundEscrow, runner),
+    feedback: FeedbackAttestations__factory.connect(where.feedbackAttestations, runner),
+    forwarder: ERC2771Forwarder__factory.connect(where.forwarder, runner),
+  };
+}
+
+/** The client's provider, for log queries; throws `CareLedgerError` when its runner has none. */
+export function providerOf(client: CareLedgerClient): Provider {
+  const provider = client.desk.runner?.provider ?? null;
+  if (provider === null) {
+    throw new CareLedgerError(
+      "the client's runner has no provider: connect() with a provider or a signer that has one",
+    );
+  }
+  return provider;
+}

@@ -1,0 +1,129 @@
+import {
+  Interface,
+  toBeHex,
+  zeroPadValue,
+  type Log,
+  type LogDescription,
+  type Provider,
+} from "ethers";
+
+import type { CareLedgerClient } from "./client.js";
+import { providerOf } from "./client.js";
+import { CareLedgerError } from "./error.js";
+import { iFeedbackAttestationsAbi, iRefundEscrowAbi, iSupportDeskAbi } from "./generated/abis.js";
+
+/**
+ * Event decoding for the history functions. The interfaces declare every event, so history is read the
+ * same way whatever implementation is deployed behind them.
+ */
+export const deskEvents = new Interface(iSupportDeskAbi);
+export const escrowEvents = new Interface(iRefundEscrowAbi);
+export const feedbackEvents = new Interface(iFeedbackAttestationsAbi);
+
+/** A decoded log with where it happened. */
+export interface DecodedLog {
+  name: string;
+  description: LogDescription;
+  log: Log;
+}
+
+/** The topic hash of event `name` of `iface`. */
+export function topicOf(iface: Interface, name: string): string {
+  const event = iface.getEvent(name);
+  if (event === null) throw new CareLedgerError(`the ABI declares no event ${name}`);
+  return event.topicHash;
+}
+
+/** A 32-byte topic of an indexed integer (an id). */
+export function idTopic(id: bigint | number): string {
+  return zeroPadValue(toBeHex(BigInt(id)), 32);
+}
+
+/** Where history queries start: the option, else the deployment's first block, else 0. */
+export function fromBlockOf(client: CareLedgerClient, fromBlock: number | undefined): number {
+  return fromBlock ?? client.addresses.deploymentBlock ?? 0;
+}
+
+/** Fetches and decodes logs of one contract; logs of events the ABI does not know are skipped. */
+export async function fetchLogs(
+  provider: Provider,
+  iface: Interface,
+  address: string,
+  topics: (string | string[] | null)[],
+  fromBlock: number,
+): Promise<DecodedLog[]> {
+  const logs = await provider.getLogs({ address, topics, fromBlock, toBlock: "latest" });
+  const decoded: DecodedLog[] = [];
+  for (const log of logs) {
+    const description = iface.parseLog({ topics: [...log.topics], data: log.data });
+    if (description !== null) decoded.push({ name: description.name, description, log });
+  }
+  return decoded;
+}
+
+/** Orders logs as the chain did: by block, then by position in the block. */
+export function byChainOrder(a: DecodedLog, b: DecodedLog): number {
+  return a.log.blockNumber - b.log.blockNumber || a.log.index - b.log.index;
+}
+
+/** Block timestamps, each block fetched once. */
+export function blockTimes(client: CareLedgerClient): (blockNumber: number) => Promise<number> {
+  const provider = providerOf(client);
+  const cache = new Map<number, Promise<number>>();
+  return (blockNumber) => {
+    let time = cache.get(blockNumber);
+    if (time === undefined) {
+      time = provider.getBlock(blockNumber).then((block) => {
+        if (block === null) throw new CareLedgerError(`block ${blockNumber} is not available`);
+        return block.timestamp;
+      });
+      cache.set(blockNumber, time);
+    }
+    return time;
+  };
+}
+
+// Typed reads of decoded event arguments (ethers gives `any`; these check what they return).
+
+export function argBigInt(log: DecodedLog, name: string): bigint {
+  const value: unknown = log.description.args.getValue(name);
+  if (typeof value !== "bigint") throw new CareLedgerError(`${log.name}.${name} is not an integer`);
+  return value;
+}
+
+export function argNumber(log: DecodedLog, name: string): number {
+  return Number(argBigInt(log, name));
+}
+
+export function argString(log: DecodedLog, name: string): string {
+  const value: unknown = log.description.args.getValue(name);
+  if (typeof value !== "string") throw new CareLedgerError(`${log.name}.${name} is not a string`);
+  return value;
+}
+
+export function argBool(log: DecodedLog, name: string): boolean {
+  const value: unknown = log.description.args.getValue(name);
+  if (typeof value !== "boolean") throw new CareLedgerError(`${log.name}.${name} is not a boolean`);
+  return value;
+}
+
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight: a merchant with thousands of tickets
+ * should not fire thousands of simultaneous requests at a public RPC endpoint.
+ */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

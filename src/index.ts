@@ -1,0 +1,47 @@
+/**
+ * `careledger`: typed bindings, ABIs, deployed addresses, commitment helpers and a small client SDK
+ * (ethers v6) for CareLedger's contracts. Knows nothing of Hardhat.
+ */
+export * from "./bindings.js";
+export * from "./abis.js";
+export {
+  addressesFor,
+  addressesFromIgnition,
+  deployments,
+  type CareLedgerAddresses,
+} from "./addresses.js";
+export {
+  commitmentOf,
+  contentDigestOf,
+  isBytes32,
+  makeCommitment,
+  verifyCommitment,
+  type Commitment,
+} from "./commitments.js";
+export {
+  PRIORITY_NAMES,
+  RefundStatus,
+  TICKET_STATUS_NAMES,
+  TicketStatus,
+  toTicketStatus,
+  type PriorityName,
+} from "./enums.js";
+export { connect, type CareLedgerClient } from "./client.js";
+export { ticketTimeline, type TimelineEntry, type TimelineKind } from "./timeline.js";
+export {
+  merchantReport,
+  type CompensationTokenReport,
+  type MerchantReport,
+  type RefundTokenReport,
+} from "./report.js";
+export {
+  FORWARD_REQUEST_TYPES,
+  forwarderDomain,
+  relay,
+  signForwardRequest,
+  type ForwardRequestData,
+  type ForwardRequestOptions,
+  type RelayOptions,
+} from "./relay.js";
+export { CareLedgerError } from "./error.js";
+export { decodeRevert, type CareLedgerContractName, type DecodedRevert } from "./revert.js";
