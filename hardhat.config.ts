@@ -16,23 +16,28 @@ const require = createRequire(import.meta.url);
 const SOLC_VERSION = "0.8.30";
 const SOLC_PATH = require.resolve("solc/soljson.js");
 
+const COMPILER_SETTINGS = {
+  // Tickets, refunds and feedback are called many times per deployment, and the deployment happens
+  // once per chain: favour cheap calls over cheap deployment. 10,000 runs keeps every contract under
+  // the 24 KiB EIP-170 limit (the largest, SupportDesk, is about 22.5 KiB).
+  optimizer: { enabled: true, runs: 10_000 },
+  // Cancun (EIP-1153 transient storage, MCOPY) is live on Ethereum and every major L2 (Arbitrum, OP
+  // Stack chains such as Base, zkSync Era, Scroll, Linea, Polygon zkEVM), so the transient reentrancy
+  // guard works everywhere. Prague adds nothing these contracts use and is not yet on every L2.
+  evmVersion: "cancun",
+};
+
 export default defineConfig({
   // The package plugin regenerates src/generated/ (the published bindings, ABIs, addresses) after
   // every build, so the SDK's tests always run against the current contracts.
   plugins: [hardhatToolboxMochaEthersPlugin, careLedgerPackagePlugin],
   solidity: {
-    version: SOLC_VERSION,
-    path: SOLC_PATH,
-    settings: {
-      // Tickets, refunds and feedback are called many times per deployment, and the deployment
-      // happens once per chain: favour cheap calls over cheap deployment. 10,000 runs keeps every
-      // contract under the 24 KiB EIP-170 limit (checked by the gas benchmark's size report).
-      optimizer: { enabled: true, runs: 10_000 },
-      // Cancun (EIP-1153 transient storage, MCOPY) is live on Ethereum and every major L2
-      // (Arbitrum, OP Stack chains such as Base, zkSync Era, Polygon zkEVM, Scroll, Linea), so the
-      // transient reentrancy guard works everywhere. Prague adds nothing these contracts use and
-      // is not yet on every L2.
-      evmVersion: "cancun",
+    // Tests build with the `default` profile and `ignition deploy` with `production`: both are the
+    // same compiler and settings, so what is deployed is byte for byte what was tested. (Left implicit,
+    // Hardhat's production profile would use 200 runs and the compiler's default EVM version.)
+    profiles: {
+      default: { version: SOLC_VERSION, path: SOLC_PATH, settings: COMPILER_SETTINGS },
+      production: { version: SOLC_VERSION, path: SOLC_PATH, settings: COMPILER_SETTINGS },
     },
     // Artifacts for npm sources are emitted only when listed: the forwarder is deployed as it is.
     npmFilesToBuild: ["@openzeppelin/contracts/metatx/ERC2771Forwarder.sol"],
