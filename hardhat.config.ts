@@ -5,6 +5,8 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { careLedgerTasks } from "./tasks/index.js";
+
 const require = createRequire(import.meta.url);
 
 /**
@@ -16,6 +18,8 @@ const SOLC_PATH = require.resolve("solc/soljson.js");
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
+  // CareLedger's tasks for merchants, customers and anyone (tasks/index.ts; `npx hardhat --help`).
+  tasks: careLedgerTasks,
   solidity: {
     version: SOLC_VERSION,
     path: SOLC_PATH,

@@ -1,26 +1,28 @@
 /**
  * CareLedger's Hardhat tasks, for merchants, customers and anyone. Registered in hardhat.config.ts
  * (`tasks: careLedgerTasks`), listed by `npx hardhat --help`, run on any network with `--network`.
- * Each action is imported only when its task runs, so the config stays fast to load.
+ * Each action is imported only when its task runs, so the config stays fast to load and loads before
+ * anything is compiled: this file must import nothing from the package (src/) or the bindings.
  */
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 import type { NewTaskDefinitionBuilder, TaskArguments, TaskDefinition } from "hardhat/types/tasks";
 
-import { DEFAULT_COMMITMENTS_FILE } from "./lib/commitments.js";
+import { DEFAULT_COMMITMENTS_FILE } from "./lib/defaults.js";
+import { lazyAction } from "./lib/load.js";
 
 /** The options every CareLedger task has: the signing account, the addresses, confirmations. */
 function withAccount<ArgsT extends TaskArguments>(builder: NewTaskDefinitionBuilder<ArgsT>) {
   return builder
     .addOption({
       name: "from",
-      description: "Account that signs: an address or an index into the network's accounts (default: the first)",
+      description: "Account that signs: an address or an index into the network's accounts",
       defaultValue: "",
     })
     .addOption({
       name: "addresses",
       description:
-        "CareLedger's addresses: a deployed_addresses.json or inline JSON (default: what Ignition recorded for the chain)",
+        "CareLedger's addresses: a deployed_addresses.json or inline JSON; default: what Ignition recorded for the chain",
       defaultValue: "",
     })
     .addOption({
@@ -35,7 +37,7 @@ function withAccount<ArgsT extends TaskArguments>(builder: NewTaskDefinitionBuil
 function withCommitments<ArgsT extends TaskArguments>(builder: NewTaskDefinitionBuilder<ArgsT>) {
   return builder.addOption({
     name: "commitments",
-    description: `File keeping each text and its salt, so you can prove what you wrote (default: ${DEFAULT_COMMITMENTS_FILE})`,
+    description: "File keeping each text and its salt, so you can prove what you wrote",
     defaultValue: DEFAULT_COMMITMENTS_FILE,
   });
 }
@@ -46,7 +48,7 @@ function withReading<ArgsT extends TaskArguments>(builder: NewTaskDefinitionBuil
     .addOption({
       name: "addresses",
       description:
-        "CareLedger's addresses: a deployed_addresses.json or inline JSON (default: what Ignition recorded for the chain)",
+        "CareLedger's addresses: a deployed_addresses.json or inline JSON; default: what Ignition recorded for the chain",
       defaultValue: "",
     })
     .addOption({
@@ -54,7 +56,6 @@ function withReading<ArgsT extends TaskArguments>(builder: NewTaskDefinitionBuil
       description: "First block to read events from (default: the SDK's; set it if your RPC limits log ranges)",
       type: ArgumentType.INT,
       defaultValue: 0,
-    })
     });
 }
 
@@ -73,7 +74,7 @@ const merchantRegister = withCommitments(
 )
   .addOption({ name: "admin", description: "Its admin (default: the signing account)", defaultValue: "" })
   .addOption({ name: "profile", description: "Public profile text, committed on chain", defaultValue: "" })
-  .setAction(() => import("./actions/merchant-register.js"))
+  .setAction(lazyAction("merchant:register", () => import("./actions/merchant-register.js")))
   .build();
 
 const merchantAgent = withAccount(
@@ -82,7 +83,7 @@ const merchantAgent = withAccount(
   .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
   .addPositionalArgument({ name: "agent", description: "The agent's address" })
   .addFlag({ name: "remove", description: "Take the agent role away instead" })
-  .setAction(() => import("./actions/merchant-agent.js"))
+  .setAction(lazyAction("merchant:agent", () => import("./actions/merchant-agent.js")))
   .build();
 
 const merchantPolicy = withAccount(
@@ -96,7 +97,7 @@ const merchantPolicy = withAccount(
   .addOption({ name: "refundResponse", description: "Time to answer a refund request", defaultValue: "" })
   .addOption({ name: "disputeWindow", description: "Customers may dispute a rejection within", defaultValue: "" })
   .addOption({ name: "arbiter", description: 'Arbiter of disputes (an address, or "none")', defaultValue: "" })
-  .setAction(() => import("./actions/merchant-policy.js"))
+  .setAction(lazyAction("merchant:policy", () => import("./actions/merchant-policy.js")))
   .build();
 
 const merchantSla = withAccount(
@@ -107,14 +108,14 @@ const merchantSla = withAccount(
   .addOption({ name: "firstResponse", description: "Paid when a first reply is late", defaultValue: "0" })
   .addOption({ name: "resolution", description: "Paid when a resolution is late", defaultValue: "0" })
   .addFlag({ name: "autoPay", description: "Pay in the transaction that records the miss, unclaimed" })
-  .setAction(() => import("./actions/merchant-sla.js"))
+  .setAction(lazyAction("merchant:sla", () => import("./actions/merchant-sla.js")))
   .build();
 
 const escrowDeposit = withAccount(task("escrow:deposit", "[merchant] Fund a merchant's refund reserve"))
   .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
   .addPositionalArgument({ name: "amount", description: "Amount, e.g. 0.5 (in ETH or whole tokens)" })
   .addOption(tokenOption)
-  .setAction(() => import("./actions/escrow-deposit.js"))
+  .setAction(lazyAction("escrow:deposit", () => import("./actions/escrow-deposit.js")))
   .build();
 
 const escrowWithdraw = withAccount(
@@ -124,7 +125,7 @@ const escrowWithdraw = withAccount(
   .addPositionalArgument({ name: "amount", description: "Amount, e.g. 0.5" })
   .addOption(tokenOption)
   .addOption({ name: "to", description: "Recipient (default: the signing account)", defaultValue: "" })
-  .setAction(() => import("./actions/escrow-withdraw.js"))
+  .setAction(lazyAction("escrow:withdraw", () => import("./actions/escrow-withdraw.js")))
   .build();
 
 const refundApprove = withCommitments(
@@ -132,7 +133,7 @@ const refundApprove = withCommitments(
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
   .addOption({ name: "resolve", description: "Also resolve the ticket, with this note", defaultValue: "" })
-  .setAction(() => import("./actions/refund-approve.js"))
+  .setAction(lazyAction("refund:approve", () => import("./actions/refund-approve.js")))
   .build();
 
 const refundReject = withCommitments(
@@ -140,7 +141,7 @@ const refundReject = withCommitments(
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
-  .setAction(() => import("./actions/refund-reject.js"))
+  .setAction(lazyAction("refund:reject", () => import("./actions/refund-reject.js")))
   .build();
 
 const ticketResolve = withCommitments(
@@ -152,7 +153,7 @@ const ticketResolve = withCommitments(
     description: "Resolution note (committed on chain)",
     defaultValue: "",
   })
-  .setAction(() => import("./actions/ticket-resolve.js"))
+  .setAction(lazyAction("ticket:resolve", () => import("./actions/ticket-resolve.js")))
   .build();
 
 /* ------------------------------------------------------------------------------------------------
@@ -169,7 +170,7 @@ const ticketOpen = withCommitments(withAccount(task("ticket:open", "[customer] O
     description: "Open it gaslessly: this account (address or index) relays and pays the gas",
     defaultValue: "",
   })
-  .setAction(() => import("./actions/ticket-open.js"))
+  .setAction(lazyAction("ticket:open", () => import("./actions/ticket-open.js")))
   .build();
 
 const ticketMessage = withCommitments(
@@ -177,12 +178,12 @@ const ticketMessage = withCommitments(
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
   .addPositionalArgument({ name: "message", description: "The message (committed on chain)" })
-  .setAction(() => import("./actions/ticket-message.js"))
+  .setAction(lazyAction("ticket:message", () => import("./actions/ticket-message.js")))
   .build();
 
 const ticketConfirm = withAccount(task("ticket:confirm", "[customer] Confirm a resolution: the ticket closes"))
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
-  .setAction(() => import("./actions/ticket-confirm.js"))
+  .setAction(lazyAction("ticket:confirm", () => import("./actions/ticket-confirm.js")))
   .build();
 
 const ticketReopen = withCommitments(
@@ -190,7 +191,7 @@ const ticketReopen = withCommitments(
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
-  .setAction(() => import("./actions/ticket-reopen.js"))
+  .setAction(lazyAction("ticket:reopen", () => import("./actions/ticket-reopen.js")))
   .build();
 
 const refundRequest = withCommitments(
@@ -200,14 +201,14 @@ const refundRequest = withCommitments(
   .addPositionalArgument({ name: "amount", description: "Amount, e.g. 0.05" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
   .addOption(tokenOption)
-  .setAction(() => import("./actions/refund-request.js"))
+  .setAction(lazyAction("refund:request", () => import("./actions/refund-request.js")))
   .build();
 
 const refundExecute = withAccount(
   task("refund:execute", "[customer] Pay out a refund the merchant left unanswered past its deadline"),
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
-  .setAction(() => import("./actions/refund-execute.js"))
+  .setAction(lazyAction("refund:execute", () => import("./actions/refund-execute.js")))
   .build();
 
 const refundDispute = withCommitments(
@@ -215,7 +216,7 @@ const refundDispute = withCommitments(
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
-  .setAction(() => import("./actions/refund-dispute.js"))
+  .setAction(lazyAction("refund:dispute", () => import("./actions/refund-dispute.js")))
   .build();
 
 const feedbackGive = withCommitments(
@@ -225,7 +226,7 @@ const feedbackGive = withCommitments(
   .addPositionalArgument({ name: "rating", description: "1 to 5 stars", type: ArgumentType.INT })
   .addPositionalArgument({ name: "comment", description: "Comment (committed on chain)", defaultValue: "" })
   .addFlag({ name: "amend", description: "Supersede your earlier feedback on this ticket" })
-  .setAction(() => import("./actions/feedback-give.js"))
+  .setAction(lazyAction("feedback:give", () => import("./actions/feedback-give.js")))
   .build();
 
 /* ------------------------------------------------------------------------------------------------
@@ -236,21 +237,21 @@ const ticketShow = withReading(
   task("ticket:show", "[anyone] Show a ticket, its deadlines and its timeline rebuilt from events"),
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
-  .setAction(() => import("./actions/ticket-show.js"))
+  .setAction(lazyAction("ticket:show", () => import("./actions/ticket-show.js")))
   .build();
 
 const merchantReport = withReading(
   task("merchant:report", "[anyone] A merchant's report: tickets, service levels, refunds, ratings"),
 )
   .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
-  .setAction(() => import("./actions/merchant-report.js"))
+  .setAction(lazyAction("merchant:report", () => import("./actions/merchant-report.js")))
   .build();
 
 const slaClaim = withAccount(
   task("sla:claim", "[anyone] Claim a ticket's compensation for missed deadlines (paid to its customer)"),
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
-  .setAction(() => import("./actions/sla-claim.js"))
+  .setAction(lazyAction("sla:claim", () => import("./actions/sla-claim.js")))
   .build();
 
 /** Every CareLedger task, for the config's `tasks`. */

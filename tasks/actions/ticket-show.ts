@@ -5,7 +5,6 @@ import { PRIORITY_NAMES, TicketStatus, ticketTimeline, type TimelineEntry } from
 import { requireTicket } from "../lib/checks.js";
 import { formatRelative, formatTime, parseId, shortAddress } from "../lib/format.js";
 import { renderTimeline, resolveTokens } from "../lib/render.js";
-import { pad } from "../lib/style.js";
 import { defineTaskAction } from "../lib/task.js";
 
 interface Args {
@@ -41,6 +40,13 @@ export default defineTaskAction<Args, { ticketId: bigint; status: TicketStatus; 
       [admin.toLowerCase(), "admin"],
       ...(arbiter === ZeroAddress ? [] : ([[arbiter.toLowerCase(), "arbiter"]] as Array<[string, string]>)),
     ]);
+    const people = new Set(
+      timeline.flatMap((entry) => [entry.actor, entry.agent, entry.recipient]).filter((a) => a !== undefined),
+    );
+    for (const person of people) {
+      if (names.has(person.toLowerCase()) || person === ZeroAddress) continue;
+      if (await client.desk.isAgent(merchantId, person)) names.set(person.toLowerCase(), "agent");
+    }
     const name = (address: string): string => {
       const role = names.get(address.toLowerCase());
       return role === undefined ? shortAddress(address) : `${role} ${shortAddress(address)}`;
@@ -88,7 +94,7 @@ export default defineTaskAction<Args, { ticketId: bigint; status: TicketStatus; 
     })) {
       run.out.line(line);
     }
-    if (timeline.length === 0) run.out.line(pad(style.dim("(no events found)"), 0));
+    if (timeline.length === 0) run.out.line(style.dim("(no events found: try a smaller --from-block)"));
     return { ticketId, status, timeline };
   },
 );

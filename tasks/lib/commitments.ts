@@ -8,9 +8,6 @@ import path from "node:path";
 
 import { makeCommitment } from "../../src/index.js";
 
-/** Where the tasks keep commitments unless `--commitments` says otherwise (relative to the project). */
-export const DEFAULT_COMMITMENTS_FILE = ".careledger/commitments.json";
-
 export interface SavedCommitment {
   /** The 32-byte commitment that went on chain. */
   commitment: string;

@@ -321,7 +321,10 @@ export async function explainRevert(decoded: DecodedRevert, context: ExplainCont
       const ticketId = big(args, "ticketId");
       const customer = client === undefined ? undefined : await look(() => client.desk.customerOf(ticketId));
       const status = client === undefined ? undefined : await look(() => client.desk.statusOf(ticketId));
-      const window = context.action === "reopen" ? await reopenWindow(client, ticketId) : undefined;
+      const window =
+        context.action === "reopen" && status !== undefined && Number(status) === TicketStatus.Resolved
+          ? await reopenWindow(client, ticketId)
+          : undefined;
       const state = status === undefined ? `ticket #${ticketId}` : `ticket ${ticketId} is ${statusName(status)}`;
       return (
         `${state}; only the customer ${customer ?? "who opened it"} can ${action} it` +
@@ -437,6 +440,13 @@ export async function explainRevert(decoded: DecodedRevert, context: ExplainCont
       return `merchant #${big(args, "merchantId")} promised deadline compensation, so ${formatAmount(big(args, "required"), info)} must stay in its reserve: withdraw less, or lower the compensation first (\`merchant:sla\`)`;
     }
 
+    case "EscrowTransferFailed":
+      return `the token refused to transfer ${big(args, "amount")} (smallest units) to ${address(args, "to")}: check the token and the balance`;
+    case "EscrowTokenNotContract":
+      return `${address(args, "token")} is not a contract on this network, so it is not an ERC-20 token: check --token`;
+    case "EscrowRejectionFinal":
+      return `the rejection of refund #${big(args, "refundId")} is final: it can no longer be disputed`;
+
     /* ------------------------------------------------------------ feedback */
     case "FeedbackInvalidRating":
       return `a rating is 1 to 5 stars; ${big(args, "rating")} is not`;
@@ -452,6 +462,8 @@ export async function explainRevert(decoded: DecodedRevert, context: ExplainCont
       return `feedback #${big(args, "feedbackId")} was amended by #${big(args, "supersededBy")}: act on the current record`;
     case "FeedbackAlreadyReplied":
       return `feedback #${big(args, "feedbackId")} was answered already (a merchant replies once)`;
+    case "FeedbackEmptyReply":
+      return `a reply to feedback #${big(args, "feedbackId")} needs a text`;
     case "FeedbackTooManyAmendments":
       return `the feedback of ticket #${big(args, "ticketId")} was amended ${big(args, "max")} times, the most allowed`;
 

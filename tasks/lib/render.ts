@@ -5,6 +5,7 @@
 import { ZeroAddress, type Provider } from "ethers";
 
 import {
+  PRIORITY_NAMES,
   TicketStatus,
   type MerchantReport,
   type TimelineEntry,
@@ -66,17 +67,28 @@ export function describeEntry(entry: TimelineEntry, options: RenderOptions): str
   const refund = entry.refundId === undefined ? "refund" : `refund #${entry.refundId}`;
   const feedback = entry.feedbackId === undefined ? "feedback" : `feedback #${entry.feedbackId}`;
   const amount = amountOf(options, entry.token, entry.amount);
+  const to = (address: string | undefined): string =>
+    address === undefined ? "" : ` to ${options.name(address)}`;
+  const credited = entry.credited === true ? " (kept as a credit: the address refused it)" : "";
   switch (entry.kind) {
     case "opened":
-      return style.bold("opened");
+      return `${style.bold("opened")}${
+        entry.priority === undefined ? "" : `, priority ${PRIORITY_NAMES[entry.priority] ?? entry.priority}`
+      }`;
     case "status":
       return `${statusName(entry.from)} → ${style.bold(statusName(entry.to))}`;
     case "message":
       return "message";
     case "assigned":
-      return "assigned";
-    case "sla-settled":
-      return style.yellow("service-level deadline counted");
+      return entry.agent === undefined || entry.agent === ZeroAddress
+        ? "unassigned"
+        : `assigned to ${options.name(entry.agent)}`;
+    case "sla-settled": {
+      const which = entry.deadline === "resolution" ? "resolution" : "first response";
+      return entry.met === true
+        ? style.green(`${which} deadline met`)
+        : style.yellow(`${which} deadline missed`);
+    }
     case "refund-requested":
       return `${refund} requested: ${amount}`;
     case "refund-issued":
@@ -88,23 +100,25 @@ export function describeEntry(entry: TimelineEntry, options: RenderOptions): str
     case "refund-disputed":
       return style.yellow(`${refund} disputed before the arbiter`);
     case "dispute-resolved":
-      return `${refund}: arbiter ruled`;
+      return entry.payCustomer === true
+        ? `${refund}: arbiter ruled for the customer`
+        : `${refund}: arbiter ruled for the merchant`;
     case "refund-cancelled":
       return `${refund} cancelled`;
     case "refund-executed":
       return `${refund} executed after the merchant's deadline`;
     case "refund-paid":
-      return style.green(`${refund} paid: ${amount}`);
+      return style.green(`${refund} paid: ${amount}${to(entry.recipient)}${credited}`);
     case "rejection-finalized":
       return `${refund}: rejection final, lock released`;
     case "sla-compensation-paid":
-      return style.green(`deadline compensation paid: ${amount}`);
+      return style.green(`compensation paid: ${amount}${to(entry.recipient)}${credited}`);
     case "sla-compensation-owed":
-      return style.yellow(`deadline compensation owed: ${amount}`);
+      return style.yellow(`compensation owed: ${amount}${to(entry.recipient)}`);
     case "feedback":
       return `${feedback}: ${stars(entry.rating)}`;
     case "feedback-amended":
-      return `${feedback} amended: ${stars(entry.rating)}`;
+      return `${feedback} amended: ${stars(entry.previousRating)} → ${stars(entry.rating)}`;
     case "feedback-replied":
       return `merchant replied to ${feedback}`;
     default:
