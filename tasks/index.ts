@@ -53,7 +53,8 @@ function withReading<ArgsT extends TaskArguments>(builder: NewTaskDefinitionBuil
     })
     .addOption({
       name: "fromBlock",
-      description: "First block to read events from (default: the SDK's; set it if your RPC limits log ranges)",
+      description:
+        "First block to read events from (default: the SDK's; set it if your RPC limits log ranges)",
       type: ArgumentType.INT,
       defaultValue: 0,
     });
@@ -70,10 +71,20 @@ const tokenOption = {
  * --------------------------------------------------------------------------------------------- */
 
 const merchantRegister = withCommitments(
-  withAccount(task("merchant:register", "[merchant] Register a merchant (with the default policy)")),
+  withAccount(
+    task("merchant:register", "[merchant] Register a merchant (with the default policy)"),
+  ),
 )
-  .addOption({ name: "admin", description: "Its admin (default: the signing account)", defaultValue: "" })
-  .addOption({ name: "profile", description: "Public profile text, committed on chain", defaultValue: "" })
+  .addOption({
+    name: "admin",
+    description: "Its admin (default: the signing account)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "profile",
+    description: "Public profile text, committed on chain",
+    defaultValue: "",
+  })
   .setAction(lazyAction("merchant:register", () => import("./actions/merchant-register.js")))
   .build();
 
@@ -90,30 +101,73 @@ const merchantPolicy = withAccount(
   task("merchant:policy", "[merchant] Show the service policy, or change parts of it; admin only"),
 )
   .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
-  .addOption({ name: "firstResponse", description: "First reply within (e.g. 4h)", defaultValue: "" })
+  .addOption({
+    name: "firstResponse",
+    description: "First reply within (e.g. 4h)",
+    defaultValue: "",
+  })
   .addOption({ name: "resolution", description: "Resolution within (e.g. 3d)", defaultValue: "" })
-  .addOption({ name: "reopenWindow", description: "Customers may reopen within (e.g. 7d)", defaultValue: "" })
-  .addOption({ name: "autoClose", description: "Anyone may close a resolved ticket after", defaultValue: "" })
-  .addOption({ name: "refundResponse", description: "Time to answer a refund request", defaultValue: "" })
-  .addOption({ name: "disputeWindow", description: "Customers may dispute a rejection within", defaultValue: "" })
-  .addOption({ name: "arbiter", description: 'Arbiter of disputes (an address, or "none")', defaultValue: "" })
+  .addOption({
+    name: "reopenWindow",
+    description: "Customers may reopen within (e.g. 7d)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "autoClose",
+    description: "Anyone may close a resolved ticket after",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "refundResponse",
+    description: "Time to answer a refund request",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "disputeWindow",
+    description: "Customers may dispute a rejection within",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "arbiter",
+    description: 'Arbiter of disputes (an address, or "none")',
+    defaultValue: "",
+  })
   .setAction(lazyAction("merchant:policy", () => import("./actions/merchant-policy.js")))
   .build();
 
 const merchantSla = withAccount(
-  task("merchant:sla", "[merchant] Promise compensation for missed deadlines, paid from the reserve; admin only"),
+  task(
+    "merchant:sla",
+    "[merchant] Promise compensation for missed deadlines, paid from the reserve; admin only",
+  ),
 )
   .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
   .addOption(tokenOption)
-  .addOption({ name: "firstResponse", description: "Paid when a first reply is late", defaultValue: "0" })
-  .addOption({ name: "resolution", description: "Paid when a resolution is late", defaultValue: "0" })
-  .addFlag({ name: "autoPay", description: "Pay in the transaction that records the miss, unclaimed" })
+  .addOption({
+    name: "firstResponse",
+    description: "Paid when a first reply is late",
+    defaultValue: "0",
+  })
+  .addOption({
+    name: "resolution",
+    description: "Paid when a resolution is late",
+    defaultValue: "0",
+  })
+  .addFlag({
+    name: "autoPay",
+    description: "Pay in the transaction that records the miss, unclaimed",
+  })
   .setAction(lazyAction("merchant:sla", () => import("./actions/merchant-sla.js")))
   .build();
 
-const escrowDeposit = withAccount(task("escrow:deposit", "[merchant] Fund a merchant's refund reserve"))
+const escrowDeposit = withAccount(
+  task("escrow:deposit", "[merchant] Fund a merchant's refund reserve"),
+)
   .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
-  .addPositionalArgument({ name: "amount", description: "Amount, e.g. 0.5 (in ETH or whole tokens)" })
+  .addPositionalArgument({
+    name: "amount",
+    description: "Amount, e.g. 0.5 (in ETH or whole tokens)",
+  })
   .addOption(tokenOption)
   .setAction(lazyAction("escrow:deposit", () => import("./actions/escrow-deposit.js")))
   .build();
@@ -124,20 +178,32 @@ const escrowWithdraw = withAccount(
   .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
   .addPositionalArgument({ name: "amount", description: "Amount, e.g. 0.5" })
   .addOption(tokenOption)
-  .addOption({ name: "to", description: "Recipient (default: the signing account)", defaultValue: "" })
+  .addOption({
+    name: "to",
+    description: "Recipient (default: the signing account)",
+    defaultValue: "",
+  })
   .setAction(lazyAction("escrow:withdraw", () => import("./actions/escrow-withdraw.js")))
   .build();
 
 const refundApprove = withCommitments(
-  withAccount(task("refund:approve", "[merchant] Approve a refund request: the customer is paid at once")),
+  withAccount(
+    task("refund:approve", "[merchant] Approve a refund request: the customer is paid at once"),
+  ),
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
-  .addOption({ name: "resolve", description: "Also resolve the ticket, with this note", defaultValue: "" })
+  .addOption({
+    name: "resolve",
+    description: "Also resolve the ticket, with this note",
+    defaultValue: "",
+  })
   .setAction(lazyAction("refund:approve", () => import("./actions/refund-approve.js")))
   .build();
 
 const refundReject = withCommitments(
-  withAccount(task("refund:reject", "[merchant] Reject a refund request (the customer may dispute it)")),
+  withAccount(
+    task("refund:reject", "[merchant] Reject a refund request (the customer may dispute it)"),
+  ),
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
@@ -160,11 +226,21 @@ const ticketResolve = withCommitments(
  * customer
  * --------------------------------------------------------------------------------------------- */
 
-const ticketOpen = withCommitments(withAccount(task("ticket:open", "[customer] Open a support ticket")))
+const ticketOpen = withCommitments(
+  withAccount(task("ticket:open", "[customer] Open a support ticket")),
+)
   .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
   .addPositionalArgument({ name: "message", description: "What it is about (committed on chain)" })
-  .addOption({ name: "order", description: "Order reference (committed on chain)", defaultValue: "" })
-  .addOption({ name: "priority", description: "low, normal, high or urgent", defaultValue: "normal" })
+  .addOption({
+    name: "order",
+    description: "Order reference (committed on chain)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "priority",
+    description: "low, normal, high or urgent",
+    defaultValue: "normal",
+  })
   .addOption({
     name: "relayer",
     description: "Open it gaslessly: this account (address or index) relays and pays the gas",
@@ -181,13 +257,17 @@ const ticketMessage = withCommitments(
   .setAction(lazyAction("ticket:message", () => import("./actions/ticket-message.js")))
   .build();
 
-const ticketConfirm = withAccount(task("ticket:confirm", "[customer] Confirm a resolution: the ticket closes"))
+const ticketConfirm = withAccount(
+  task("ticket:confirm", "[customer] Confirm a resolution: the ticket closes"),
+)
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
   .setAction(lazyAction("ticket:confirm", () => import("./actions/ticket-confirm.js")))
   .build();
 
 const ticketReopen = withCommitments(
-  withAccount(task("ticket:reopen", "[customer] Reopen a resolved ticket, within the reopen window")),
+  withAccount(
+    task("ticket:reopen", "[customer] Reopen a resolved ticket, within the reopen window"),
+  ),
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
@@ -195,7 +275,9 @@ const ticketReopen = withCommitments(
   .build();
 
 const refundRequest = withCommitments(
-  withAccount(task("refund:request", "[customer] Ask for a refund; it is locked in the reserve at once")),
+  withAccount(
+    task("refund:request", "[customer] Ask for a refund; it is locked in the reserve at once"),
+  ),
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket (and so the order)" })
   .addPositionalArgument({ name: "amount", description: "Amount, e.g. 0.05" })
@@ -205,14 +287,19 @@ const refundRequest = withCommitments(
   .build();
 
 const refundExecute = withAccount(
-  task("refund:execute", "[customer] Pay out a refund the merchant left unanswered past its deadline"),
+  task(
+    "refund:execute",
+    "[customer] Pay out a refund the merchant left unanswered past its deadline",
+  ),
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
   .setAction(lazyAction("refund:execute", () => import("./actions/refund-execute.js")))
   .build();
 
 const refundDispute = withCommitments(
-  withAccount(task("refund:dispute", "[customer] Dispute a rejected refund before the merchant's arbiter")),
+  withAccount(
+    task("refund:dispute", "[customer] Dispute a rejected refund before the merchant's arbiter"),
+  ),
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
@@ -220,11 +307,17 @@ const refundDispute = withCommitments(
   .build();
 
 const feedbackGive = withCommitments(
-  withAccount(task("feedback:give", "[customer] Rate a resolved ticket 1-5 (or --amend your rating)")),
+  withAccount(
+    task("feedback:give", "[customer] Rate a resolved ticket 1-5 (or --amend your rating)"),
+  ),
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
   .addPositionalArgument({ name: "rating", description: "1 to 5 stars", type: ArgumentType.INT })
-  .addPositionalArgument({ name: "comment", description: "Comment (committed on chain)", defaultValue: "" })
+  .addPositionalArgument({
+    name: "comment",
+    description: "Comment (committed on chain)",
+    defaultValue: "",
+  })
   .addFlag({ name: "amend", description: "Supersede your earlier feedback on this ticket" })
   .setAction(lazyAction("feedback:give", () => import("./actions/feedback-give.js")))
   .build();
@@ -241,14 +334,20 @@ const ticketShow = withReading(
   .build();
 
 const merchantReport = withReading(
-  task("merchant:report", "[anyone] A merchant's report: tickets, service levels, refunds, ratings"),
+  task(
+    "merchant:report",
+    "[anyone] A merchant's report: tickets, service levels, refunds, ratings",
+  ),
 )
   .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
   .setAction(lazyAction("merchant:report", () => import("./actions/merchant-report.js")))
   .build();
 
 const slaClaim = withAccount(
-  task("sla:claim", "[anyone] Claim a ticket's compensation for missed deadlines (paid to its customer)"),
+  task(
+    "sla:claim",
+    "[anyone] Claim a ticket's compensation for missed deadlines (paid to its customer)",
+  ),
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
   .setAction(lazyAction("sla:claim", () => import("./actions/sla-claim.js")))

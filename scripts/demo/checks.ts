@@ -34,7 +34,10 @@ function same(actual: unknown, expected: unknown): boolean {
     }
   }
   if (Array.isArray(expected) && Array.isArray(actual)) {
-    return expected.length === actual.length && expected.every((item, index) => same(actual[index], item));
+    return (
+      expected.length === actual.length &&
+      expected.every((item, index) => same(actual[index], item))
+    );
   }
   return actual === expected;
 }
@@ -57,7 +60,8 @@ export class Checks {
 
   /** `actual` equals `expected` (addresses case-insensitively, numbers as bigints). */
   equal(actual: unknown, expected: unknown, what: string): void {
-    if (!same(actual, expected)) this.#fail(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+    if (!same(actual, expected))
+      this.#fail(`${what}: expected ${show(expected)}, got ${show(actual)}`);
     this.count++;
   }
 

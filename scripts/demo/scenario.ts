@@ -116,7 +116,8 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   };
   const cast = [maya, alex, sam, carol, dan, erin, ari, remy, deployer];
   const names = new Map(cast.map((member) => [member.address.toLowerCase(), member.name]));
-  const nameOf = (address: string): string => names.get(address.toLowerCase()) ?? shortAddress(address);
+  const nameOf = (address: string): string =>
+    names.get(address.toLowerCase()) ?? shortAddress(address);
 
   /* ----------------------------------------------------------------- clock */
   // The day starts at the next 09:00 UTC of the chain's clock; steps are placed at fixed times.
@@ -289,7 +290,8 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
       RefundStatus[expected],
       `refund #${refundId}'s status`,
     );
-  const ethCost = (receipt: ContractTransactionReceipt): bigint => receipt.gasUsed * receipt.gasPrice;
+  const ethCost = (receipt: ContractTransactionReceipt): bigint =>
+    receipt.gasUsed * receipt.gasPrice;
 
   /* --------------------------------------------------------- the merchant */
   section("Day 1: Acme Outdoor opens for business");
@@ -300,7 +302,10 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     "register",
     desk(maya).registerMerchant(maya.address, text("Acme Outdoor: tents, stoves, trail gear")),
   );
-  checks.emitted(receipt, client.desk, "MerchantRegistered", { merchantId: 1, admin: maya.address });
+  checks.emitted(receipt, client.desk, "MerchantRegistered", {
+    merchantId: 1,
+    admin: maya.address,
+  });
   const merchantId = 1;
   record(maya.name, "registers the merchant Acme Outdoor: merchant #1", receipt);
 
@@ -341,7 +346,11 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     from: maya.address,
     amount: parseEther("2"),
   });
-  checks.equal(await client.escrow.reserveOf(merchantId, ZeroAddress), parseEther("2"), "ETH reserve");
+  checks.equal(
+    await client.escrow.reserveOf(merchantId, ZeroAddress),
+    parseEther("2"),
+    "ETH reserve",
+  );
   checks.equal(
     (await provider.getBalance(addresses.refundEscrow)) - escrowEthBefore,
     parseEther("2"),
@@ -361,7 +370,11 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
 
   await travel(at(1, "08:42"));
   receipt = await send("dUSD reserve", escrow(maya).deposit(merchantId, dUsd.address, usd("1000")));
-  checks.equal(await client.escrow.reserveOf(merchantId, dUsd.address), usd("1000"), "dUSD reserve");
+  checks.equal(
+    await client.escrow.reserveOf(merchantId, dUsd.address),
+    usd("1000"),
+    "dUSD reserve",
+  );
   checks.equal(await tokenBalance(maya), usd("999000"), "Maya's dUSD after the deposit");
   record(maya.name, "funds the refund reserve with 1,000 dUSD", receipt);
 
@@ -443,8 +456,16 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     desk(alex).postMessage(t1, text("Sorry about that! Could you send a photo of the pole?")),
   );
   await status(t1, TicketStatus.InProgress);
-  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", { ticketId: t1, deadline: 1, met: true });
-  record(alex.name, "answers ticket #1 within the hour (first reply met): Open → InProgress", receipt);
+  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", {
+    ticketId: t1,
+    deadline: 1,
+    met: true,
+  });
+  record(
+    alex.name,
+    "answers ticket #1 within the hour (first reply met): Open → InProgress",
+    receipt,
+  );
 
   await travel(at(1, "09:26"));
   receipt = await send("await", desk(alex).awaitCustomer(t1, text("Waiting for the photo.")));
@@ -459,7 +480,12 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   await travel(at(1, "09:50"));
   receipt = await send(
     "Carol asks for a refund",
-    escrow(carol).requestRefund(t1, ZeroAddress, parseEther("0.05"), text("Refund the broken pole.")),
+    escrow(carol).requestRefund(
+      t1,
+      ZeroAddress,
+      parseEther("0.05"),
+      text("Refund the broken pole."),
+    ),
   );
   checks.emitted(receipt, client.escrow, "RefundRequested", {
     refundId: 1,
@@ -468,7 +494,11 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     token: ZeroAddress,
     amount: parseEther("0.05"),
   });
-  checks.equal(await client.escrow.lockedOf(merchantId, ZeroAddress), parseEther("0.05"), "ETH locked");
+  checks.equal(
+    await client.escrow.lockedOf(merchantId, ZeroAddress),
+    parseEther("0.05"),
+    "ETH locked",
+  );
   checks.equal(
     await client.escrow.reserveOf(merchantId, ZeroAddress),
     parseEther("1.95"),
@@ -521,7 +551,12 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   await travel(at(1, "10:13"));
   receipt = await send(
     "Erin opens",
-    desk(erin).openTicket(merchantId, text("order #A-1050"), text("Boots are two sizes too big."), 0),
+    desk(erin).openTicket(
+      merchantId,
+      text("order #A-1050"),
+      text("Boots are two sizes too big."),
+      0,
+    ),
   );
   const t3 = 3n;
   checks.emitted(receipt, client.desk, "TicketOpened", { ticketId: t3, customer: erin.address });
@@ -530,11 +565,20 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   await travel(at(1, "10:16"));
   receipt = await send(
     "Erin asks for a refund",
-    escrow(erin).requestRefund(t3, ZeroAddress, parseEther("0.1"), text("Refund the boots; returned.")),
+    escrow(erin).requestRefund(
+      t3,
+      ZeroAddress,
+      parseEther("0.1"),
+      text("Refund the boots; returned."),
+    ),
   );
   checks.emitted(receipt, client.escrow, "RefundRequested", { refundId: 2, ticketId: t3 });
   const requestedAt = (await provider.getBlock(receipt.blockNumber))?.timestamp ?? 0;
-  checks.equal((await client.escrow.getRefund(2n)).deadline, requestedAt + DAY, "refund #2's deadline");
+  checks.equal(
+    (await client.escrow.getRefund(2n)).deadline,
+    requestedAt + DAY,
+    "refund #2's deadline",
+  );
   record(erin.name, "asks for 0.1 ETH back: refund #2 (the merchant has a day to answer)", receipt);
 
   /* ------------------------------------------- a missed deadline, escalation */
@@ -552,8 +596,16 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     ),
   );
   await status(t2, TicketStatus.Escalated);
-  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", { ticketId: t2, deadline: 1, met: false });
-  record(viaRemy, "escalates ticket #2: nobody answered within the hour (first reply missed)", receipt);
+  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", {
+    ticketId: t2,
+    deadline: 1,
+    met: false,
+  });
+  record(
+    viaRemy,
+    "escalates ticket #2: nobody answered within the hour (first reply missed)",
+    receipt,
+  );
 
   await travel(at(1, "11:31"));
   const danUsdBefore = await tokenBalance(dan);
@@ -579,9 +631,16 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   record(sam.name, "answers the escalated ticket #2", receipt);
 
   await travel(at(1, "12:00"));
-  receipt = await send("Sam resolves", desk(sam).resolveTicket(t2, text("Replacement stove shipped.")));
+  receipt = await send(
+    "Sam resolves",
+    desk(sam).resolveTicket(t2, text("Replacement stove shipped.")),
+  );
   await status(t2, TicketStatus.Resolved);
-  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", { ticketId: t2, deadline: 2, met: true });
+  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", {
+    ticketId: t2,
+    deadline: 2,
+    met: true,
+  });
   record(sam.name, "resolves ticket #2 in time (resolution met)", receipt);
 
   /* ------------------------------------------- reopened, rejected, disputed */
@@ -624,7 +683,11 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
 
   await travel(at(1, "14:20"));
   receipt = await send("Sam answers", desk(sam).postMessage(t2, text("Looking into it.")));
-  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", { ticketId: t2, deadline: 1, met: true });
+  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", {
+    ticketId: t2,
+    deadline: 1,
+    met: true,
+  });
   await status(t2, TicketStatus.InProgress);
   record(sam.name, "answers the reopened ticket #2 within the hour", receipt);
 
@@ -634,7 +697,11 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     escrow(sam).rejectRefund(3n, text("The photos show the valve was forced.")),
   );
   await refundStatus(3n, RefundStatus.Rejected);
-  checks.equal(await client.escrow.lockedOf(merchantId, dUsd.address), usd("40"), "dUSD still locked");
+  checks.equal(
+    await client.escrow.lockedOf(merchantId, dUsd.address),
+    usd("40"),
+    "dUSD still locked",
+  );
   record(sam.name, "rejects refund #3: the valve was forced (stays locked)", receipt);
 
   await travel(at(1, "14:45"));
@@ -665,7 +732,10 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   record(ari.name, "rules for Dan: refund #3 is paid, 40 dUSD", receipt);
 
   await travel(at(1, "16:10"));
-  receipt = await send("Sam resolves again", desk(sam).resolveTicket(t2, text("Refunded by ruling.")));
+  receipt = await send(
+    "Sam resolves again",
+    desk(sam).resolveTicket(t2, text("Refunded by ruling.")),
+  );
   await status(t2, TicketStatus.Resolved);
   record(sam.name, "resolves ticket #2 again", receipt);
 
@@ -728,8 +798,16 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     "Alex resolves late",
     desk(alex).resolveTicket(t3, text("Refunded; sorry for the wait.")),
   );
-  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", { ticketId: t3, deadline: 1, met: false });
-  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", { ticketId: t3, deadline: 2, met: false });
+  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", {
+    ticketId: t3,
+    deadline: 1,
+    met: false,
+  });
+  checks.emitted(receipt, client.desk, "SlaDeadlineSettled", {
+    ticketId: t3,
+    deadline: 2,
+    met: false,
+  });
   checks.emitted(receipt, client.escrow, "SlaCompensationPaid", {
     ticketId: t3,
     customer: erin.address,
@@ -744,7 +822,10 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   );
 
   await travel(at(2, "10:40"));
-  receipt = await send("Erin rates", feedback(erin).attest(t3, 3, text("Slow, but they paid for it.")));
+  receipt = await send(
+    "Erin rates",
+    feedback(erin).attest(t3, 3, text("Slow, but they paid for it.")),
+  );
   record(erin.name, "rates ticket #3 ★★★", receipt);
 
   await travel(at(2, "11:00"));
@@ -785,10 +866,13 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     const entries = timelines.get(Number(id)) ?? [];
     const current = TicketStatus[Number(await client.desk.statusOf(id))] ?? "?";
     out.line();
-    out.line(`${style.bold(`ticket #${id}`)}  ${customer.name} · ${priority} · ${style.bold(current)}`);
+    out.line(
+      `${style.bold(`ticket #${id}`)}  ${customer.name} · ${priority} · ${style.bold(current)}`,
+    );
     for (const line of renderTimeline(entries, render)) out.line(line);
   }
-  const kinds = (id: bigint): string[] => (timelines.get(Number(id)) ?? []).map((entry) => entry.kind);
+  const kinds = (id: bigint): string[] =>
+    (timelines.get(Number(id)) ?? []).map((entry) => entry.kind);
   checks.that(kinds(t1).includes("refund-paid"), "ticket #1's timeline shows the refund paid");
   checks.that(kinds(t2).includes("dispute-resolved"), "ticket #2's timeline shows the ruling");
   checks.that(kinds(t2).includes("feedback-amended"), "ticket #2's timeline shows the amendment");

@@ -50,14 +50,20 @@ export default defineTaskAction<Args, { feedbackId: bigint; txHash: string; amen
           () => client.feedback.attest(ticketId, rating, comment.hash),
           { commitments: [comment] },
         );
-    const feedbackId = BigInt(eventIn(sent.receipt, client.feedback, "FeedbackAttested").args.feedbackId);
+    const feedbackId = BigInt(
+      eventIn(sent.receipt, client.feedback, "FeedbackAttested").args.feedbackId,
+    );
     const stars = `${"★".repeat(rating)}${"☆".repeat(Math.max(0, 5 - rating))}`;
     run.done(
       args.amend
         ? `feedback #${previous} of ticket #${ticketId} amended by #${feedbackId}: ${stars}`
         : `feedback #${feedbackId} given on ticket #${ticketId}: ${stars}`,
       [
-        ...(args.amend ? ([["kept", `#${previous} stays readable, superseded by #${feedbackId}`]] as Array<[string, string]>) : []),
+        ...(args.amend
+          ? ([["kept", `#${previous} stays readable, superseded by #${feedbackId}`]] as Array<
+              [string, string]
+            >)
+          : []),
         ...run.txDetails(sent),
         ...run.commitmentDetails([["comment", comment]]),
       ],

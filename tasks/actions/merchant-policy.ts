@@ -47,7 +47,10 @@ const KEBAB: Record<string, string> = {
 function describe(policy: PolicyValues): Array<[string, string]> {
   return [
     ...FIELDS.map(([field, , label]): [string, string] => [label, formatDuration(policy[field])]),
-    ["arbiter", policy.arbiter === ZeroAddress ? "none (refunds cannot be disputed)" : policy.arbiter],
+    [
+      "arbiter",
+      policy.arbiter === ZeroAddress ? "none (refunds cannot be disputed)" : policy.arbiter,
+    ],
   ];
 }
 
@@ -80,11 +83,18 @@ export default defineTaskAction<Args, { policy: PolicyValues; txHash: string | u
     }
     if (args.arbiter !== "") {
       policy.arbiter =
-        args.arbiter.toLowerCase() === "none" ? ZeroAddress : parseAddress(args.arbiter, "--arbiter");
+        args.arbiter.toLowerCase() === "none"
+          ? ZeroAddress
+          : parseAddress(args.arbiter, "--arbiter");
     }
     const next = { ...policy };
-    const sent = await run.send("setting the policy", () => client.desk.setPolicy(merchantId, next));
-    run.done(`merchant #${merchantId}'s policy is now`, [...describe(policy), ...run.txDetails(sent)]);
+    const sent = await run.send("setting the policy", () =>
+      client.desk.setPolicy(merchantId, next),
+    );
+    run.done(`merchant #${merchantId}'s policy is now`, [
+      ...describe(policy),
+      ...run.txDetails(sent),
+    ]);
     return { policy, txHash: sent.hash };
   },
 );

@@ -30,7 +30,8 @@ export default defineTaskAction<Args, MerchantReport>("merchant:report", async (
   ]);
   const lines = renderReport(report, {
     style: run.out.style,
-    name: (address) => (address.toLowerCase() === admin.toLowerCase() ? address : shortAddress(address)),
+    name: (address) =>
+      address.toLowerCase() === admin.toLowerCase() ? address : shortAddress(address),
     time: (timestamp) => formatTime(timestamp),
     tokens,
   });

@@ -14,7 +14,9 @@ export default defineTaskAction<Args, { refundId: bigint; txHash: string }>(
     run.action = "execute";
     const { client } = await run.open(args);
 
-    const sent = await run.send("executing the refund", () => client.escrow.executeRefund(refundId));
+    const sent = await run.send("executing the refund", () =>
+      client.escrow.executeRefund(refundId),
+    );
     run.done(`refund #${refundId} executed: the merchant did not answer in time`, [
       ...(await paidDetails(client, sent.receipt)),
       ...run.txDetails(sent),

@@ -1,6 +1,13 @@
 import { requireTicket } from "../lib/checks.js";
 import { eventIn } from "../lib/events.js";
-import { formatAmount, formatTime, parseAmount, parseId, parseToken, tokenInfo } from "../lib/format.js";
+import {
+  formatAmount,
+  formatTime,
+  parseAmount,
+  parseId,
+  parseToken,
+  tokenInfo,
+} from "../lib/format.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 
@@ -22,7 +29,12 @@ export default defineTaskAction<Args, { refundId: bigint; deadline: bigint; txHa
     const token = await tokenInfo(provider, parseToken(args.token));
     run.token = token;
     const amount = parseAmount(args.amount, token);
-    const reason = await run.commit(args.commitments, args.reason, "refund reason", `ticket ${ticketId}`);
+    const reason = await run.commit(
+      args.commitments,
+      args.reason,
+      "refund reason",
+      `ticket ${ticketId}`,
+    );
 
     const sent = await run.send(
       `asking for ${formatAmount(amount, token)}`,
@@ -31,15 +43,18 @@ export default defineTaskAction<Args, { refundId: bigint; deadline: bigint; txHa
     );
     const refundId = BigInt(eventIn(sent.receipt, client.escrow, "RefundRequested").args.refundId);
     const deadline = (await client.escrow.getRefund(refundId)).deadline;
-    run.done(`refund #${refundId} requested: ${formatAmount(amount, token)} on ticket #${ticketId}`, [
-      ["locked", "the amount is locked in the merchant's reserve now"],
+    run.done(
+      `refund #${refundId} requested: ${formatAmount(amount, token)} on ticket #${ticketId}`,
       [
-        "next",
-        `the merchant approves or rejects it by ${formatTime(deadline)}; after that anyone can execute it (\`refund:execute ${refundId}\`)`,
+        ["locked", "the amount is locked in the merchant's reserve now"],
+        [
+          "next",
+          `the merchant approves or rejects it by ${formatTime(deadline)}; after that anyone can execute it (\`refund:execute ${refundId}\`)`,
+        ],
+        ...run.txDetails(sent),
+        ...run.commitmentDetails([["reason", reason]]),
       ],
-      ...run.txDetails(sent),
-      ...run.commitmentDetails([["reason", reason]]),
-    ]);
+    );
     return { refundId, deadline: BigInt(deadline), txHash: sent.hash };
   },
 );

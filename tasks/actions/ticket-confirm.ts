@@ -13,7 +13,9 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string }>(
     run.action = "confirm the resolution of";
     const { client } = await run.open(args);
 
-    const sent = await run.send("confirming the resolution", () => client.desk.confirmResolution(ticketId));
+    const sent = await run.send("confirming the resolution", () =>
+      client.desk.confirmResolution(ticketId),
+    );
     run.done(`ticket #${ticketId} is Closed: resolution confirmed`, [
       ["next", `rate it with \`feedback:give ${ticketId} <1-5> "<comment>"\``],
       ...run.txDetails(sent),

@@ -18,7 +18,12 @@ export default defineTaskAction<Args, { ticketId: bigint; status: TicketStatus; 
     run.action = "post on";
     const { client, networkName } = await run.open(args);
     const before = await requireTicket(client, ticketId, networkName);
-    const message = await run.commit(args.commitments, args.message, "ticket message", `ticket ${ticketId}`);
+    const message = await run.commit(
+      args.commitments,
+      args.message,
+      "ticket message",
+      `ticket ${ticketId}`,
+    );
 
     const sent = await run.send(
       "posting the message",
@@ -29,7 +34,9 @@ export default defineTaskAction<Args, { ticketId: bigint; status: TicketStatus; 
     run.done(`message posted on ticket #${ticketId}`, [
       [
         "status",
-        status === before ? TicketStatus[status] : `${TicketStatus[before]} → ${TicketStatus[status]}`,
+        status === before
+          ? TicketStatus[status]
+          : `${TicketStatus[before]} → ${TicketStatus[status]}`,
       ],
       ...run.txDetails(sent),
       ...run.commitmentDetails([["message", message]]),

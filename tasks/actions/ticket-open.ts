@@ -69,13 +69,10 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string; relaye
       ["priority", PRIORITY_NAMES[priority] ?? String(priority)],
       ...(relayer === undefined
         ? []
-        : ([["gas paid by", `${relayer.address} (relayer; the customer signed, gaslessly)`]] as Array<
-            [string, string]
-          >)),
-      [
-        "first reply due",
-        formatTime(firstResponseDueAt),
-      ],
+        : ([
+            ["gas paid by", `${relayer.address} (relayer; the customer signed, gaslessly)`],
+          ] as Array<[string, string]>)),
+      ["first reply due", formatTime(firstResponseDueAt)],
       ...run.txDetails(sent),
       ...run.commitmentDetails([
         ["message", message],

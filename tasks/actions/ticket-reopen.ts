@@ -14,7 +14,12 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string }>(
     const ticketId = parseId(args.ticketId, "ticket");
     run.action = "reopen";
     const { client } = await run.open(args);
-    const reason = await run.commit(args.commitments, args.reason, "reopen reason", `ticket ${ticketId}`);
+    const reason = await run.commit(
+      args.commitments,
+      args.reason,
+      "reopen reason",
+      `ticket ${ticketId}`,
+    );
 
     const sent = await run.send(
       "reopening the ticket",

@@ -72,7 +72,11 @@ export class CommitmentStore {
   }
 
   /** Records the transaction (and, once known, the subject) of saved commitments. */
-  async sent(commitments: readonly SavedCommitment[], txHash: string, subject?: string): Promise<void> {
+  async sent(
+    commitments: readonly SavedCommitment[],
+    txHash: string,
+    subject?: string,
+  ): Promise<void> {
     if (commitments.length === 0) return;
     const data = await this.#read();
     for (const entry of data.commitments) {
@@ -94,11 +98,15 @@ export class CommitmentStore {
     try {
       text = await readFile(this.file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { about: ABOUT, commitments: [] };
+      if ((error as NodeJS.ErrnoException).code === "ENOENT")
+        return { about: ABOUT, commitments: [] };
       throw error;
     }
     const parsed = JSON.parse(text) as Partial<CommitmentsFile>;
-    return { about: ABOUT, commitments: Array.isArray(parsed.commitments) ? parsed.commitments : [] };
+    return {
+      about: ABOUT,
+      commitments: Array.isArray(parsed.commitments) ? parsed.commitments : [],
+    };
   }
 
   async #write(data: CommitmentsFile): Promise<void> {

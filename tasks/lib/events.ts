@@ -25,7 +25,11 @@ export function eventsIn(
 }
 
 /** The one `name` event of `receipt`; throws if the contract did not emit it (a bug, not a user error). */
-export function eventIn(receipt: TransactionReceipt, contract: BaseContract, name: string): LogDescription {
+export function eventIn(
+  receipt: TransactionReceipt,
+  contract: BaseContract,
+  name: string,
+): LogDescription {
   const [event] = eventsIn(receipt, contract, name);
   if (event === undefined) throw new Error(`transaction ${receipt.hash} emitted no ${name}`);
   return event;

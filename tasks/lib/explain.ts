@@ -102,9 +102,10 @@ export async function explainError(
 
 /** `RPC_URL` when Hardhat could not find that configuration variable, else undefined. */
 export function missingConfigVariable(error: unknown): string | undefined {
-  const match = /Configuration Variable "([A-Za-z0-9_]+)" not found|Key "([A-Za-z0-9_]+)" not found/.exec(
-    messageOf(error),
-  );
+  const match =
+    /Configuration Variable "([A-Za-z0-9_]+)" not found|Key "([A-Za-z0-9_]+)" not found/.exec(
+      messageOf(error),
+    );
   return match?.[1] ?? match?.[2];
 }
 
@@ -185,7 +186,8 @@ function revertData(error: unknown, depth = 0): string[] {
   for (const key of ["data", "error", "info", "cause", "revert"]) {
     const value = record[key];
     if (typeof value === "string" && /^0x[0-9a-fA-F]{8}/.test(value)) found.push(value);
-    else if (typeof value === "object" && value !== null) found.push(...revertData(value, depth + 1));
+    else if (typeof value === "object" && value !== null)
+      found.push(...revertData(value, depth + 1));
   }
   return found;
 }
@@ -277,16 +279,24 @@ async function ticketCount(client: CareLedgerClient | undefined): Promise<string
 
 async function merchantCount(client: CareLedgerClient | undefined): Promise<string> {
   const count = client === undefined ? undefined : await look(() => client.desk.merchantCount());
-  return count === undefined ? "" : count === 0n ? " (none is registered yet)" : ` (merchants here are #1 to #${count})`;
+  return count === undefined
+    ? ""
+    : count === 0n
+      ? " (none is registered yet)"
+      : ` (merchants here are #1 to #${count})`;
 }
 
 async function adminOf(client: CareLedgerClient | undefined, merchantId: bigint): Promise<string> {
-  const admin = client === undefined ? undefined : await look(() => client.desk.merchantAdmin(merchantId));
+  const admin =
+    client === undefined ? undefined : await look(() => client.desk.merchantAdmin(merchantId));
   return admin === undefined || admin === ZeroAddress ? "" : ` (its admin is ${admin})`;
 }
 
 /** The sentence for a decoded CareLedger custom error. */
-export async function explainRevert(decoded: DecodedRevert, context: ExplainContext): Promise<string> {
+export async function explainRevert(
+  decoded: DecodedRevert,
+  context: ExplainContext,
+): Promise<string> {
   const { client } = context;
   const args = decoded.args;
   const action = context.action ?? "do this to";
@@ -319,13 +329,20 @@ export async function explainRevert(decoded: DecodedRevert, context: ExplainCont
     case "EscrowNotCustomer":
     case "FeedbackNotCustomer": {
       const ticketId = big(args, "ticketId");
-      const customer = client === undefined ? undefined : await look(() => client.desk.customerOf(ticketId));
-      const status = client === undefined ? undefined : await look(() => client.desk.statusOf(ticketId));
+      const customer =
+        client === undefined ? undefined : await look(() => client.desk.customerOf(ticketId));
+      const status =
+        client === undefined ? undefined : await look(() => client.desk.statusOf(ticketId));
       const window =
-        context.action === "reopen" && status !== undefined && Number(status) === TicketStatus.Resolved
+        context.action === "reopen" &&
+        status !== undefined &&
+        Number(status) === TicketStatus.Resolved
           ? await reopenWindow(client, ticketId)
           : undefined;
-      const state = status === undefined ? `ticket #${ticketId}` : `ticket ${ticketId} is ${statusName(status)}`;
+      const state =
+        status === undefined
+          ? `ticket #${ticketId}`
+          : `ticket ${ticketId} is ${statusName(status)}`;
       return (
         `${state}; only the customer ${customer ?? "who opened it"} can ${action} it` +
         `${window === undefined ? "" : `, within ${formatDurationWords(window)} of resolution`}` +
@@ -379,14 +396,17 @@ export async function explainRevert(decoded: DecodedRevert, context: ExplainCont
     case "EscrowNothingReceived":
       return `the escrow received nothing from token ${address(args, "token")} (it took the whole transfer as a fee): use another token`;
     case "EscrowUnknownRefund": {
-      const count = client === undefined ? undefined : await look(() => client.escrow.refundCount());
+      const count =
+        client === undefined ? undefined : await look(() => client.escrow.refundCount());
       return `refund #${big(args, "refundId")} does not exist on network "${context.networkName}"${count === undefined ? "" : ` (refunds here are #1 to #${count})`}`;
     }
     case "EscrowUnknownOwedClaim":
       return `owed compensation claim #${big(args, "owedId")} does not exist`;
     case "InsufficientReserve": {
       const amount = (value: bigint): string =>
-        context.token === undefined ? `${value} (smallest units)` : formatAmount(value, context.token);
+        context.token === undefined
+          ? `${value} (smallest units)`
+          : formatAmount(value, context.token);
       return `the merchant's reserve has only ${amount(big(args, "available"))} available and ${amount(big(args, "requested"))} was asked for: ask for less, or the merchant deposits more first (\`escrow:deposit\`)`;
     }
     case "EscrowNotArbiter":

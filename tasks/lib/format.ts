@@ -42,7 +42,8 @@ export function formatDuration(totalSeconds: number | bigint): string {
 /** `7 days`, `1 day`, `2 hours`, `90 seconds`: for sentences. */
 export function formatDurationWords(totalSeconds: number | bigint): string {
   const seconds = Number(totalSeconds);
-  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
+  const plural = (count: number, word: string): string =>
+    `${count} ${word}${count === 1 ? "" : "s"}`;
   if (seconds % 86_400 === 0) return plural(seconds / 86_400, "day");
   if (seconds % 3_600 === 0) return plural(seconds / 3_600, "hour");
   if (seconds % 60 === 0) return plural(seconds / 60, "minute");
@@ -87,7 +88,9 @@ export function formatRelative(unixSeconds: number | bigint, now: number): strin
 /** `1,234.5`: units with thousands separators and no trailing zeros. */
 export function formatUnitsTrim(amount: bigint, decimals: number): string {
   const negative = amount < 0n;
-  const [whole = "0", fraction = ""] = formatUnits(negative ? -amount : amount, decimals).split(".");
+  const [whole = "0", fraction = ""] = formatUnits(negative ? -amount : amount, decimals).split(
+    ".",
+  );
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   const trimmed = fraction.replace(/0+$/, "");
   return `${negative ? "-" : ""}${grouped}${trimmed === "" ? "" : `.${trimmed}`}`;
@@ -123,7 +126,9 @@ export function parseToken(text: string): string {
   const value = text.trim();
   if (value.toLowerCase() === "eth") return ZeroAddress;
   if (!isAddress(value)) {
-    throw new TaskError(`--token "${text}" is neither "eth" nor an ERC-20 address (0x… 40 hex digits)`);
+    throw new TaskError(
+      `--token "${text}" is neither "eth" nor an ERC-20 address (0x… 40 hex digits)`,
+    );
   }
   return getAddress(value);
 }
@@ -138,7 +143,9 @@ export async function tokenInfo(provider: Provider, token: string): Promise<Toke
   const cached = tokenCache.get(key);
   if (cached !== undefined) return cached;
   if ((await provider.getCode(token)) === "0x") {
-    throw new TaskError(`there is no contract at ${token} on this network, so it is not an ERC-20 token`);
+    throw new TaskError(
+      `there is no contract at ${token} on this network, so it is not an ERC-20 token`,
+    );
   }
   const contract = erc20(token, provider);
   let decimals: number;

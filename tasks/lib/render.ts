@@ -42,7 +42,11 @@ export async function resolveTokens(
   return tokens;
 }
 
-function amountOf(options: RenderOptions, token: string | undefined, amount: bigint | undefined): string {
+function amountOf(
+  options: RenderOptions,
+  token: string | undefined,
+  amount: bigint | undefined,
+): string {
   if (amount === undefined) return "";
   const info = options.tokens.get((token ?? ZeroAddress).toLowerCase()) ?? {
     address: token ?? ZeroAddress,
@@ -73,7 +77,9 @@ export function describeEntry(entry: TimelineEntry, options: RenderOptions): str
   switch (entry.kind) {
     case "opened":
       return `${style.bold("opened")}${
-        entry.priority === undefined ? "" : `, priority ${PRIORITY_NAMES[entry.priority] ?? entry.priority}`
+        entry.priority === undefined
+          ? ""
+          : `, priority ${PRIORITY_NAMES[entry.priority] ?? entry.priority}`
       }`;
     case "status":
       return `${statusName(entry.from)} → ${style.bold(statusName(entry.to))}`;
@@ -127,7 +133,10 @@ export function describeEntry(entry: TimelineEntry, options: RenderOptions): str
 }
 
 /** A ticket's timeline as a tree: time, what happened, who, and the transaction. */
-export function renderTimeline(entries: readonly TimelineEntry[], options: RenderOptions): string[] {
+export function renderTimeline(
+  entries: readonly TimelineEntry[],
+  options: RenderOptions,
+): string[] {
   const { style } = options;
   const rows = entries.map((entry) => ({
     time: options.time(entry.timestamp),

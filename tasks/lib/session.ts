@@ -70,11 +70,12 @@ export async function openSession(
     throw new TaskError(`--confirmations must be 1 or more (got ${confirmations})`);
   }
 
-  const addresses = await resolveAddresses(hre, args.addresses, networkName, chainId);
+  const inProcess = connection.networkConfig.type === "edr-simulated";
+  const addresses = await resolveAddresses(hre, args.addresses, networkName, chainId, inProcess);
   if ((await provider.getCode(addresses.supportDesk)) === "0x") {
     throw new TaskError(
       `CareLedger is not deployed on network "${networkName}" (chain ${chainId}): there is no contract at ` +
-        `the SupportDesk address ${addresses.supportDesk}. ${deployHint(networkName)}`,
+        `the SupportDesk address ${addresses.supportDesk}. ${deployHint(networkName, inProcess)}`,
     );
   }
 
@@ -94,8 +95,8 @@ export async function openSession(
   };
 }
 
-function deployHint(networkName: string): string {
-  if (networkName === "hardhat") {
+function deployHint(networkName: string, inProcess: boolean): string {
+  if (inProcess) {
     return (
       "The in-process network starts empty every run: start a node with `npm run node`, deploy with " +
       "`npm run deploy -- --network localhost` and use `--network localhost`, or try `npm run demo`."
@@ -119,6 +120,7 @@ async function resolveAddresses(
   option: string,
   networkName: string,
   chainId: bigint,
+  inProcess: boolean,
 ): Promise<CareLedgerAddresses> {
   if (option.trim() !== "") return parseAddressesOption(option.trim());
 
@@ -131,7 +133,7 @@ async function resolveAddresses(
   } catch {
     throw new TaskError(
       `CareLedger is not deployed on network "${networkName}" (chain ${chainId}): ` +
-        `${path.relative(hre.config.paths.root, file)} does not exist. ${deployHint(networkName)}`,
+        `${path.relative(hre.config.paths.root, file)} does not exist. ${deployHint(networkName, inProcess)}`,
     );
   }
 }
@@ -150,12 +152,14 @@ function addressesFromJson(text: string, source: string): CareLedgerAddresses {
   } catch {
     throw new TaskError(`${source} is not valid JSON`);
   }
-  if (typeof json !== "object" || json === null) throw new TaskError(`${source} is not a JSON object`);
+  if (typeof json !== "object" || json === null)
+    throw new TaskError(`${source} is not a JSON object`);
   const record = json as Record<string, string>;
   const names = ["forwarder", "supportDesk", "refundEscrow", "feedbackAttestations"] as const;
   if (names.every((name) => typeof record[name] === "string")) {
     const addresses = {} as CareLedgerAddresses;
-    for (const name of names) addresses[name] = checkedAddress(record[name] ?? "", `${source}: ${name}`);
+    for (const name of names)
+      addresses[name] = checkedAddress(record[name] ?? "", `${source}: ${name}`);
     return addresses;
   }
   try {

@@ -64,7 +64,11 @@ export interface Column {
 }
 
 /** A plain-text table: a header, a rule, and rows; columns sized to their widest cell. */
-export function table(style: Style, columns: readonly Column[], rows: readonly string[][]): string[] {
+export function table(
+  style: Style,
+  columns: readonly Column[],
+  rows: readonly string[][],
+): string[] {
   const widths = columns.map((column, index) =>
     Math.max(visibleLength(column.header), ...rows.map((row) => visibleLength(row[index] ?? ""))),
   );

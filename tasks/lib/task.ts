@@ -116,7 +116,8 @@ export class TaskRun {
     const { style } = this.out;
     this.out.line(`${style.green("✔")} ${style.bold(headline)}`);
     const width = Math.max(0, ...details.map(([label]) => label.length));
-    for (const [label, value] of details) this.out.line(`  ${style.dim(pad(label, width))}  ${value}`);
+    for (const [label, value] of details)
+      this.out.line(`  ${style.dim(pad(label, width))}  ${value}`);
   }
 
   /** The transaction lines every sending task prints. */
@@ -128,7 +129,9 @@ export class TaskRun {
   }
 
   /** The lines saying where commitments' salts were saved. */
-  commitmentDetails(committed: ReadonlyArray<readonly [string, Committed]>): Array<[string, string]> {
+  commitmentDetails(
+    committed: ReadonlyArray<readonly [string, Committed]>,
+  ): Array<[string, string]> {
     const lines: Array<[string, string]> = [];
     for (const [label, entry] of committed) {
       if (entry.saved === undefined) continue;
