@@ -34,7 +34,7 @@ describe("npm run demo", function () {
       );
       expect(text).to.include("ticket #2  Dan · high · Resolved");
       expect(text).to.include("hit rate        62.50 % of deadlines met");
-      expect(text).to.include("30 dUSD paid");
+      expect(text).to.include("dUSD   paid 30 dUSD · owed 0 dUSD (not covered yet)");
       expect(text).to.include("✔ 40 steps,").and.include("checks: CareLedger did what it should.");
       expect(out.errors).to.deep.equal([]);
       expect(text).to.not.match(/\u001b\[/); // no colours when not printing to a terminal

@@ -32,7 +32,13 @@ import {
 } from "../../src/index.js";
 import { ETH, erc20, formatAmount, shortAddress, type TokenInfo } from "../../tasks/lib/format.js";
 import type { Printer } from "../../tasks/lib/output.js";
-import { formatGas, renderReport, renderTimeline, resolveTokens } from "../../tasks/lib/render.js";
+import {
+  describeCompensation,
+  formatGas,
+  renderReport,
+  renderTimeline,
+  resolveTokens,
+} from "../../tasks/lib/render.js";
 import { pad, table } from "../../tasks/lib/style.js";
 
 import { Checks } from "./checks.js";
@@ -142,7 +148,7 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   };
 
   /* ------------------------------------------------------------- printing */
-  const widths = { index: 3, time: 8, actor: 22, gas: 9 };
+  const widths = { index: 3, time: 8, actor: 22, gas: 10 };
   const header = (): void => {
     out.line(
       style.bold(
@@ -885,7 +891,8 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   checks.step = "report";
   const report = await merchantReport(client, merchantId);
   section("Acme Outdoor's report (merchantReport)");
-  for (const line of renderReport(report, render)) out.line(line);
+  const terms = describeCompensation(await client.desk.slaCompensationOf(merchantId), tokens);
+  for (const line of renderReport(report, { ...render, compensationTerms: terms })) out.line(line);
 
   checks.equal(report.ticketsByStatus.Closed, 1, "closed tickets");
   checks.equal(report.ticketsByStatus.Resolved, 2, "resolved tickets");

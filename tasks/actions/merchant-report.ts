@@ -4,7 +4,7 @@ import { merchantReport, type MerchantReport } from "../../src/index.js";
 
 import { requireMerchant } from "../lib/checks.js";
 import { formatTime, parseId, shortAddress } from "../lib/format.js";
-import { renderReport, resolveTokens } from "../lib/render.js";
+import { describeCompensation, renderReport, resolveTokens } from "../lib/render.js";
 import { defineTaskAction } from "../lib/task.js";
 
 interface Args {
@@ -23,8 +23,10 @@ export default defineTaskAction<Args, MerchantReport>("merchant:report", async (
     merchantId,
     args.fromBlock > 0 ? { fromBlock: args.fromBlock } : undefined,
   );
+  const terms = await client.desk.slaCompensationOf(merchantId);
   const tokens = await resolveTokens(provider, [
     ZeroAddress,
+    terms.token,
     ...Object.keys(report.refunds.perToken),
     ...Object.keys(report.compensation.perToken),
   ]);
@@ -34,6 +36,7 @@ export default defineTaskAction<Args, MerchantReport>("merchant:report", async (
       address.toLowerCase() === admin.toLowerCase() ? address : shortAddress(address),
     time: (timestamp) => formatTime(timestamp),
     tokens,
+    compensationTerms: describeCompensation(terms, tokens),
   });
   for (const line of lines) run.out.line(line);
   return report;

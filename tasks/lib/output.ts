@@ -29,6 +29,7 @@ export class ConsolePrinter implements Printer {
   constructor() {
     this.style = createStyle(colorsWanted(process.stdout));
     this.#interactive = process.stdout.isTTY === true;
+    ignoreClosedPipe();
   }
 
   line(text = ""): void {
@@ -60,6 +61,19 @@ export class ConsolePrinter implements Printer {
     if (!this.#statusShowing) return;
     process.stdout.write("\r\u001b[2K");
     this.#statusShowing = false;
+  }
+}
+
+let pipeGuarded = false;
+
+/** `npx hardhat ticket:show 7 | head` closes the pipe early: stop printing quietly, as `console` does. */
+function ignoreClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
   }
 }
 

@@ -22,6 +22,30 @@ export interface RenderOptions {
   time(timestamp: number): string;
   /** Token metadata by address (`address(0)` is ETH); resolve them first with `resolveTokens`. */
   tokens: ReadonlyMap<string, TokenInfo>;
+  /** The merchant's deadline compensation terms, in words (see `describeCompensation`). */
+  compensationTerms?: { promised: boolean; description: string };
+}
+
+/** A merchant's `slaCompensationOf` terms in words. */
+export function describeCompensation(
+  terms: { token: string; firstResponseAmount: bigint; resolutionAmount: bigint; autoPay: boolean },
+  tokens: ReadonlyMap<string, TokenInfo>,
+): { promised: boolean; description: string } {
+  if (terms.firstResponseAmount === 0n && terms.resolutionAmount === 0n) {
+    return { promised: false, description: "none promised" };
+  }
+  const info = tokens.get(terms.token.toLowerCase()) ?? {
+    address: terms.token,
+    symbol: "units",
+    decimals: 0,
+  };
+  return {
+    promised: true,
+    description:
+      `${formatAmount(terms.firstResponseAmount, info)} per late first reply, ` +
+      `${formatAmount(terms.resolutionAmount, info)} per late resolution, ` +
+      (terms.autoPay ? "paid automatically" : "paid on claim"),
+  };
 }
 
 /** Looks up every token the entries or the report mention, so rendering stays synchronous. */
@@ -188,16 +212,23 @@ export function renderReport(report: MerchantReport, options: RenderOptions): st
   );
 
   const compensation = Object.entries(report.compensation.perToken);
-  const backed = report.compensation.backed
-    ? style.green("promise backed by the reserve")
-    : style.yellow("promise not backed by the reserve");
+  const terms = options.compensationTerms;
+  const promise =
+    terms === undefined || terms.promised
+      ? report.compensation.backed
+        ? style.green("backed by the reserve")
+        : style.yellow("not backed by the reserve")
+      : "";
   lines.push(
-    `  ${label("compensation")}${compensation.length === 0 ? "none paid or owed; " : ""}${backed}`,
+    `  ${label("compensation")}${terms === undefined ? "promise" : terms.description}` +
+      `${promise === "" ? "" : ` · ${promise}`}${compensation.length === 0 ? " · none paid or owed" : ""}`,
   );
   for (const [token, entry] of compensation) {
+    const info = options.tokens.get(token.toLowerCase());
     lines.push(
-      `${indent}${amountOf(options, token, entry.paid)} paid · ${amountOf(options, token, entry.owedUncovered)} owed` +
-        ` (not yet covered) · ${amountOf(options, token, entry.coveredUnpaid)} covered, to settle`,
+      `${indent}${pad(info?.symbol ?? token, 6)} paid ${amountOf(options, token, entry.paid)} · ` +
+        `owed ${amountOf(options, token, entry.owedUncovered)} (not covered yet) · ` +
+        `${amountOf(options, token, entry.coveredUnpaid)} covered by deposits, to settle`,
     );
   }
 
