@@ -20,7 +20,11 @@ export default defineTaskAction<Args, { merchantId: number; admin: string; txHas
     const sent = await run.send(
       "registering the merchant",
       () => client.desk.registerMerchant(admin, profile.hash),
-      { commitments: [profile] },
+      {
+        commitments: [profile],
+        subject: (receipt) =>
+          `merchant ${String(eventIn(receipt, client.desk, "MerchantRegistered").args.merchantId)}`,
+      },
     );
     const event = eventIn(sent.receipt, client.desk, "MerchantRegistered");
     const merchantId = Number(event.args.merchantId);

@@ -88,6 +88,16 @@ export class CommitmentStore {
     await this.#write(data);
   }
 
+  /** Forgets commitments that never went on chain (their transaction was not sent or reverted). */
+  async discard(commitments: readonly SavedCommitment[]): Promise<void> {
+    if (commitments.length === 0) return;
+    const data = await this.#read();
+    data.commitments = data.commitments.filter(
+      (entry) => !commitments.some((unsent) => unsent.commitment === entry.commitment),
+    );
+    await this.#write(data);
+  }
+
   /** Every saved commitment. */
   async all(): Promise<SavedCommitment[]> {
     return (await this.#read()).commitments;

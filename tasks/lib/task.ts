@@ -34,6 +34,8 @@ export class TaskRun {
   token: TokenInfo | undefined;
   #session: Session | undefined;
   #store: CommitmentStore | undefined;
+  /** Commitments saved by this run whose transaction has not been confirmed yet. */
+  #unsent: SavedCommitment[] = [];
 
   constructor(id: string, hre: HardhatRuntimeEnvironment, out: Printer) {
     this.id = id;
@@ -78,6 +80,7 @@ export class TaskRun {
       account: this.signer.address,
       ...(subject === undefined ? {} : { subject }),
     });
+    this.#unsent.push(saved);
     return { hash: saved.commitment, saved };
   }
 
@@ -101,12 +104,18 @@ export class TaskRun {
     } finally {
       this.out.endStatus();
     }
-    const receipt = await waitWithProgress(this.out, response, session.confirmations, description);
+    // Sent: the commitments now carry the transaction, even if waiting for it is interrupted.
     const saved = (carries.commitments ?? []).flatMap((committed) =>
       committed.saved === undefined ? [] : [committed.saved],
     );
     if (saved.length > 0 && this.#store !== undefined) {
-      await this.#store.sent(saved, response.hash, carries.subject?.(receipt));
+      await this.#store.sent(saved, response.hash);
+      this.#unsent = this.#unsent.filter((entry) => !saved.includes(entry));
+    }
+    const receipt = await waitWithProgress(this.out, response, session.confirmations, description);
+    const subject = carries.subject?.(receipt);
+    if (saved.length > 0 && subject !== undefined && this.#store !== undefined) {
+      await this.#store.sent(saved, response.hash, subject);
     }
     return { hash: response.hash, receipt };
   }
@@ -144,6 +153,13 @@ export class TaskRun {
       ]);
     }
     return lines;
+  }
+
+  /** Removes the commitments whose transaction was never sent: nothing went on chain, nothing to prove. */
+  async discardUnsent(): Promise<void> {
+    if (this.#unsent.length === 0 || this.#store === undefined) return;
+    await this.#store.discard(this.#unsent);
+    this.#unsent = [];
   }
 
   #requireSession(): Session {
@@ -226,6 +242,7 @@ export function defineTaskAction<ArgsT, ValueT>(
         ...(session?.signer === undefined ? {} : { from: session.signer.address }),
         ...(run.token === undefined ? {} : { token: run.token }),
       });
+      await run.discardUnsent();
       if (failure === undefined) throw error;
       const { style } = run.out;
       run.out.error(`${style.red("✖")} ${style.bold(`${id}:`)} ${failure.message}`);

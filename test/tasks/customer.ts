@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+
 import { expect } from "chai";
 import { ZeroAddress, ZeroHash, parseEther, parseUnits } from "ethers";
 
@@ -178,6 +180,8 @@ describe("tasks: customer", function () {
       expect(run.out.errors[1]).to.equal(
         `  SupportDesk: DeskNotCustomer(ticketId: 1, caller: ${fixture.customer2.address})`,
       );
+      // Nothing went on chain, so the reason's salt is not kept.
+      expect(await readFile(commitmentsFile, "utf8").catch(() => "")).to.not.include("Not mine");
     });
   });
 
