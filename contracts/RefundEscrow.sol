@@ -2,15 +2,768 @@
 pragma solidity 0.8.30;
 
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IRefundEscrow} from "./interfaces/IRefundEscrow.sol";
 import {ISupportDesk} from "./interfaces/ISupportDesk.sol";
 
-/// @title RefundEscrow (skeleton: the implementation lands with issue 4)
-contract RefundEscrow is ERC2771Context {
+/// @title RefundEscrow
+/// @notice Merchant-funded refund reserves (ETH and any ERC-20) that pay customers without trusting the
+/// merchant: a request locks its amount at once; approval, the merchant's silence past the response
+/// deadline, or an arbiter's ruling pays it. Deadline compensation promised on the desk is paid from the
+/// same reserves, and what a reserve cannot cover is owed and paid first from the next deposits.
+/// @dev Money rules:
+/// - Per merchant and token the books hold `available + locked <= 2^128 - 1`, so moving amounts between
+///   the two halves never overflows; refunds are at most 2^112 - 1.
+/// - Whenever a merchant owes uncovered compensation in a token, its available reserve of that token is
+///   0: what would make it grow (a deposit, a released lock) covers the owed total first.
+/// - The escrow holds, per token, at least sum(available) + sum(locked) + sum(credits) + sum(covered but
+///   unsettled owed compensation) (tested as an invariant).
+/// - Payouts to customers never revert: a refused push becomes the receiver's credit.
+/// - Every external function that changes state holds the transient reentrancy guard, except the desk's
+///   `paySlaCompensation` hook, which takes the guard only when it is free (see there).
+contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /*//////////////////////////////////////////////////////////////
+                                 STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A refund's hot fields, one slot:
+    /// slot 0: ticketId (64) | merchantId (32) | status (8) | deadline (40) | amount (112)
+    /// Its token lives in `_refundTokens` (the refund's second slot), written only for ERC-20 refunds, so an
+    /// ETH refund writes one new slot.
+    struct RefundCore {
+        uint64 ticketId;
+        uint32 merchantId;
+        RefundStatus status;
+        uint40 deadline;
+        uint112 amount;
+    }
+
+    /// @dev A merchant's books for one token, one slot: available (128) | locked (128).
+    struct Reserve {
+        uint128 available;
+        uint128 locked;
+    }
+
+    /// @dev A merchant's owed compensation in one token.
+    /// slot 0: total (128) | covered (128)   cumulative amounts owed, and covered by deposits (FIFO)
+    /// slot 1: settled (128) | spare (128)   cumulative amount paid out of `covered`
+    struct OwedBook {
+        uint128 total;
+        uint128 covered;
+        uint128 settled;
+    }
+
+    /// @dev An owed compensation claim.
+    /// slot 0: customer (160) | merchantId (32) | ticketId (64)
+    /// slot 1: token (160) | paid (8) | spare (88)
+    /// slot 2: amount (128) | coveredAt (128)
+    struct OwedRecord {
+        address customer;
+        uint32 merchantId;
+        uint64 ticketId;
+        address token;
+        bool paid;
+        uint128 amount;
+        uint128 coveredAt;
+    }
+
+    /// @dev Gas forwarded with an ETH payout to a customer. 2,300 (`transfer`) is too little for today's
+    /// contract wallets: a Safe is a proxy whose `receive` makes a cold DELEGATECALL (2,600) to its
+    /// singleton and emits an event, and ERC-4337 accounts behind proxies read cold storage (2,100 per
+    /// slot); they need roughly 5,000-15,000. 50,000 leaves them ample headroom while bounding what a
+    /// gas-burning receiver can cost the payer (an approving agent, or a keeper executing a refund).
+    /// A receiver that fails within it gets the amount as a credit instead (`RefundPaid(..., true)`).
+    uint256 private constant _ETH_PUSH_GAS = 50_000;
+
+    /// @dev The largest refund amount (112 bits of the refund slot).
+    uint256 private constant _MAX_REFUND = type(uint112).max;
+
+    /// @dev The largest `available + locked` of one merchant and token (two 128-bit halves of one slot).
+    uint256 private constant _MAX_RESERVE = type(uint128).max;
+
     ISupportDesk private immutable _DESK;
+
+    uint256 private _refundCount;
+    uint256 private _owedCount;
+
+    mapping(uint256 refundId => RefundCore refund) private _refunds;
+    mapping(uint256 refundId => address token) private _refundTokens;
+    mapping(uint256 refundId => address arbiter) private _disputeArbiters;
+    mapping(uint32 merchantId => mapping(address token => Reserve reserve)) private _reserves;
+    mapping(address account => mapping(address token => uint256 amount)) private _credits;
+    mapping(uint32 merchantId => mapping(address token => OwedBook book)) private _owedBooks;
+    mapping(uint256 owedId => OwedRecord claim) private _owedClaims;
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
 
     /// @param desk_ The support desk whose tickets and merchants this escrow serves.
     /// @param trustedForwarder The ERC-2771 forwarder whose relayed calls act for their signer.
     constructor(ISupportDesk desk_, address trustedForwarder) ERC2771Context(trustedForwarder) {
         _DESK = desk_;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                RESERVES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRefundEscrow
+    function deposit(uint32 merchantId, address token, uint256 amount) external payable nonReentrant {
+        if (amount == 0) revert EscrowZeroAmount();
+        if (merchantId == 0 || merchantId > _DESK.merchantCount()) revert EscrowUnknownMerchant(merchantId);
+        address from = _msgSender();
+        uint256 received;
+        if (token == address(0)) {
+            if (msg.value != amount) revert EscrowWrongValue(msg.value, amount);
+            received = amount;
+        } else {
+            if (msg.value != 0) revert EscrowWrongValue(msg.value, amount);
+            if (token.code.length == 0) revert EscrowTokenNotContract(token);
+            // Credit what arrived, not what was asked: a fee-on-transfer token delivers less. The token
+            // is the interaction, but nothing is booked before the balance difference is known, and the
+            // guard keeps a token's callback from re-entering.
+            uint256 before = IERC20(token).balanceOf(address(this));
+            IERC20(token).safeTransferFrom(from, address(this), amount);
+            received = IERC20(token).balanceOf(address(this)) - before;
+            if (received == 0) revert EscrowNothingReceived(token);
+        }
+        uint256 covered = _addToAvailable(merchantId, token, received, 0);
+        emit ReserveDeposited(merchantId, token, from, received);
+        if (covered != 0) emit OwedCompensationCovered(merchantId, token, covered);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function withdrawReserve(
+        uint32 merchantId,
+        address token,
+        uint256 amount,
+        address to
+    ) external nonReentrant {
+        address sender = _msgSender();
+        address admin = _DESK.merchantAdmin(merchantId);
+        if (admin == address(0)) revert EscrowUnknownMerchant(merchantId);
+        if (sender != admin) revert EscrowNotMerchantAdmin(merchantId, sender);
+        if (to == address(0)) revert EscrowZeroAddress();
+        if (amount == 0) revert EscrowZeroAmount();
+        Reserve memory reserve = _reserves[merchantId][token];
+        if (amount > reserve.available) revert InsufficientReserve(reserve.available, amount);
+        ISupportDesk.SlaCompensation memory compensation = _DESK.slaCompensationOf(merchantId);
+        if (compensation.token == token) {
+            uint256 required = uint256(compensation.firstResponseAmount) + compensation.resolutionAmount;
+            if (reserve.available - amount < required)
+                revert EscrowWithdrawUnbacksSla(merchantId, token, required);
+        }
+        // amount <= available (checked above), so it fits 128 bits and does not underflow.
+        reserve.available -= uint128(amount);
+        _reserves[merchantId][token] = reserve;
+        emit ReserveWithdrawn(merchantId, token, to, amount);
+        _send(to, token, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 REFUNDS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRefundEscrow
+    function requestRefund(
+        uint256 ticketId,
+        address token,
+        uint256 amount,
+        bytes32 reasonHash
+    ) external nonReentrant returns (uint256 refundId) {
+        address sender = _msgSender();
+        _checkRefundAmount(amount);
+        (address customer, uint32 merchantId, ISupportDesk.Status status, uint32 responseTime) = _DESK
+            .refundContext(ticketId);
+        if (sender != customer) revert EscrowNotCustomer(ticketId, sender);
+        _checkRefundable(ticketId, status);
+        Reserve memory reserve = _reserves[merchantId][token];
+        if (amount > reserve.available) revert InsufficientReserve(reserve.available, amount);
+        // amount <= available: no underflow; available + locked is unchanged, so locked fits 128 bits.
+        unchecked {
+            reserve.available -= uint128(amount);
+            reserve.locked += uint128(amount);
+        }
+        _reserves[merchantId][token] = reserve;
+        refundId = _storeRefund(
+            ticketId,
+            merchantId,
+            RefundStatus.Requested,
+            SafeCast.toUint40(block.timestamp + responseTime),
+            amount,
+            token
+        );
+        emit RefundRequested(refundId, ticketId, sender, token, amount, reasonHash);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function issueRefund(
+        uint256 ticketId,
+        address token,
+        uint256 amount,
+        bytes32 reasonHash
+    ) external nonReentrant returns (uint256 refundId) {
+        return _issue(ticketId, token, amount, reasonHash, false);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function issueRefundAndResolve(
+        uint256 ticketId,
+        address token,
+        uint256 amount,
+        bytes32 reasonHash
+    ) external nonReentrant returns (uint256 refundId) {
+        return _issue(ticketId, token, amount, reasonHash, true);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function approveRefund(uint256 refundId) external nonReentrant {
+        _approve(refundId, false, bytes32(0));
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function approveRefundAndResolve(uint256 refundId, bytes32 resolutionHash) external nonReentrant {
+        _approve(refundId, true, resolutionHash);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function rejectRefund(uint256 refundId, bytes32 reasonHash) external nonReentrant {
+        address sender = _msgSender();
+        RefundCore memory refund = _loadRefund(refundId);
+        _checkStaff(refund.merchantId, sender);
+        if (refund.status != RefundStatus.Requested)
+            revert EscrowInvalidRefundStatus(refundId, refund.status);
+        if (block.timestamp > refund.deadline) revert EscrowResponseDeadlinePassed(refundId, refund.deadline);
+        uint40 disputeDeadline = SafeCast.toUint40(
+            block.timestamp + _DESK.policyOf(refund.merchantId).disputeWindow
+        );
+        refund.status = RefundStatus.Rejected;
+        refund.deadline = disputeDeadline;
+        _refunds[refundId] = refund;
+        emit RefundRejected(refundId, sender, reasonHash, disputeDeadline);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function finalizeRejection(uint256 refundId) external nonReentrant {
+        RefundCore memory refund = _loadRefund(refundId);
+        if (refund.status != RefundStatus.Rejected) revert EscrowInvalidRefundStatus(refundId, refund.status);
+        if (refund.deadline == 0) revert EscrowRejectionFinal(refundId);
+        if (block.timestamp <= refund.deadline) revert EscrowDisputeWindowOpen(refundId, refund.deadline);
+        refund.deadline = 0;
+        _refunds[refundId] = refund;
+        address token = _refundTokens[refundId];
+        uint256 covered = _addToAvailable(refund.merchantId, token, refund.amount, refund.amount);
+        emit RejectionFinalized(refundId, _msgSender());
+        if (covered != 0) emit OwedCompensationCovered(refund.merchantId, token, covered);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function executeRefund(uint256 refundId) external nonReentrant {
+        RefundCore memory refund = _loadRefund(refundId);
+        if (refund.status != RefundStatus.Requested)
+            revert EscrowInvalidRefundStatus(refundId, refund.status);
+        if (block.timestamp <= refund.deadline)
+            revert EscrowResponseDeadlineNotReached(refundId, refund.deadline);
+        address token = _settleLocked(refundId, refund);
+        emit RefundExecuted(refundId, _msgSender());
+        _payRefund(refundId, refund.ticketId, token, refund.amount);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function disputeRefund(uint256 refundId, bytes32 reasonHash) external nonReentrant {
+        address sender = _msgSender();
+        RefundCore memory refund = _loadRefund(refundId);
+        (address customer, , ) = _DESK.ticketCore(refund.ticketId);
+        if (sender != customer) revert EscrowNotCustomer(refund.ticketId, sender);
+        if (refund.status != RefundStatus.Rejected) revert EscrowInvalidRefundStatus(refundId, refund.status);
+        if (refund.deadline == 0) revert EscrowRejectionFinal(refundId);
+        if (block.timestamp > refund.deadline) revert EscrowDisputeWindowClosed(refundId, refund.deadline);
+        // The merchant's arbiter now, fixed for this dispute: changing the policy later cannot hand a
+        // running dispute to someone else.
+        address arbiter = _DESK.policyOf(refund.merchantId).arbiter;
+        if (arbiter == address(0)) revert EscrowNoArbiter(refund.merchantId);
+        refund.status = RefundStatus.Disputed;
+        refund.deadline = 0;
+        _refunds[refundId] = refund;
+        _disputeArbiters[refundId] = arbiter;
+        emit RefundDisputed(refundId, arbiter, reasonHash);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function resolveDispute(uint256 refundId, bool payCustomer) external nonReentrant {
+        address sender = _msgSender();
+        RefundCore memory refund = _loadRefund(refundId);
+        address arbiter = _disputeArbiters[refundId];
+        if (refund.status != RefundStatus.Disputed) revert EscrowInvalidRefundStatus(refundId, refund.status);
+        if (sender != arbiter) revert EscrowNotArbiter(refund.merchantId, sender, arbiter);
+        if (payCustomer) {
+            address token = _settleLocked(refundId, refund);
+            emit DisputeResolved(refundId, sender, true);
+            _payRefund(refundId, refund.ticketId, token, refund.amount);
+        } else {
+            // Back to a final rejection (deadline 0): the lock returns to the reserve.
+            refund.status = RefundStatus.Rejected;
+            _refunds[refundId] = refund;
+            address token = _refundTokens[refundId];
+            uint256 covered = _addToAvailable(refund.merchantId, token, refund.amount, refund.amount);
+            emit DisputeResolved(refundId, sender, false);
+            if (covered != 0) emit OwedCompensationCovered(refund.merchantId, token, covered);
+        }
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function cancelRefund(uint256 refundId) external nonReentrant {
+        address sender = _msgSender();
+        RefundCore memory refund = _loadRefund(refundId);
+        (address customer, , ) = _DESK.ticketCore(refund.ticketId);
+        if (sender != customer) revert EscrowNotCustomer(refund.ticketId, sender);
+        if (refund.status != RefundStatus.Requested)
+            revert EscrowInvalidRefundStatus(refundId, refund.status);
+        refund.status = RefundStatus.Cancelled;
+        refund.deadline = 0;
+        _refunds[refundId] = refund;
+        address token = _refundTokens[refundId];
+        uint256 covered = _addToAvailable(refund.merchantId, token, refund.amount, refund.amount);
+        emit RefundCancelled(refundId);
+        if (covered != 0) emit OwedCompensationCovered(refund.merchantId, token, covered);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function withdrawCredit(address token) external nonReentrant {
+        address sender = _msgSender();
+        _withdrawCredit(sender, token, sender);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function withdrawCreditTo(address token, address to) external nonReentrant {
+        if (to == address(0)) revert EscrowZeroAddress();
+        _withdrawCredit(_msgSender(), token, to);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            SLA COMPENSATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRefundEscrow
+    function claimSlaCompensation(
+        uint256 ticketId
+    ) external nonReentrant returns (uint256 paid, uint256 owed) {
+        // The desk marks the deadlines compensated (reverting if there is none): a second claim finds
+        // nothing. If the merchant offers nothing for them, the revert below undoes that mark.
+        (
+            address customer,
+            uint32 merchantId,
+            uint8 deadlines,
+            ISupportDesk.SlaCompensation memory compensation
+        ) = _DESK.claimMissedDeadlines(ticketId);
+        uint256 amount = _compensationAmount(deadlines, compensation);
+        if (amount == 0) revert EscrowNoSlaCompensation(merchantId, ticketId);
+        return _compensate(ticketId, merchantId, customer, deadlines, compensation.token, amount);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function settleOwedCompensation(uint256 owedId) external nonReentrant {
+        OwedRecord storage claim = _owedClaims[owedId];
+        address customer = claim.customer;
+        if (customer == address(0)) revert EscrowUnknownOwedClaim(owedId);
+        if (claim.paid) revert EscrowOwedAlreadyPaid(owedId);
+        OwedBook storage book = _owedBooks[claim.merchantId][claim.token];
+        uint256 covered = book.covered;
+        uint256 coveredAt = claim.coveredAt;
+        if (covered < coveredAt) revert EscrowOwedNotCovered(owedId, covered, coveredAt);
+        address token = claim.token;
+        uint128 amount = claim.amount;
+        claim.paid = true;
+        // Settled claims are disjoint slices (coveredAt - amount, coveredAt] of [0, covered], so the sum
+        // settled never exceeds `covered`, a uint128.
+        unchecked {
+            book.settled += amount;
+        }
+        bool credited = _push(customer, token, amount);
+        emit OwedCompensationPaid(owedId, customer, token, amount, credited);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    /// @dev Called by the desk when a merchant with `autoPay` responds or resolves late. It can run nested
+    /// inside this escrow's own guarded call: `approveRefundAndResolve` and `issueRefundAndResolve` call
+    /// `desk.resolveByEscrow` with the guard held, and a late resolution makes the desk call back here. That
+    /// is safe because every escrow function finishes its effects before it calls the desk (or pushes a
+    /// payout), so the books read here are consistent; taking the guard again would revert and block the
+    /// resolution. When the desk calls outside any escrow call (an agent answering late on the desk), the
+    /// guard is free and is taken for the payout. The hook never reverts on the customer's side (a refused
+    /// push is credited; what the reserve lacks is owed), so it cannot block the desk's transition.
+    /// `msg.sender` on purpose: only the desk itself, never a forwarded request, may call it.
+    function paySlaCompensation(
+        uint256 ticketId,
+        uint32 merchantId,
+        address customer,
+        uint8 deadlines,
+        ISupportDesk.SlaCompensation calldata compensation
+    ) external {
+        if (msg.sender != address(_DESK)) revert EscrowNotDesk(msg.sender);
+        uint256 amount = _compensationAmount(deadlines, compensation);
+        if (amount == 0) return;
+        if (_reentrancyGuardEntered()) {
+            _compensate(ticketId, merchantId, customer, deadlines, compensation.token, amount);
+        } else {
+            _compensateGuarded(ticketId, merchantId, customer, deadlines, compensation.token, amount);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRefundEscrow
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function desk() external view returns (ISupportDesk) {
+        return _DESK;
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function reserveOf(uint32 merchantId, address token) external view returns (uint256) {
+        return _reserves[merchantId][token].available;
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function lockedOf(uint32 merchantId, address token) external view returns (uint256) {
+        return _reserves[merchantId][token].locked;
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function creditOf(address account, address token) external view returns (uint256) {
+        return _credits[account][token];
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function getRefund(uint256 refundId) external view returns (Refund memory) {
+        RefundCore memory refund = _loadRefund(refundId);
+        (address customer, , ) = _DESK.ticketCore(refund.ticketId);
+        return
+            Refund({
+                ticketId: refund.ticketId,
+                merchantId: refund.merchantId,
+                customer: customer,
+                token: _refundTokens[refundId],
+                amount: refund.amount,
+                status: refund.status,
+                deadline: refund.deadline
+            });
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function refundStatusOf(uint256 refundId) external view returns (RefundStatus) {
+        return _refunds[refundId].status;
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function refundCount() external view returns (uint256) {
+        return _refundCount;
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function disputeArbiterOf(uint256 refundId) external view returns (address) {
+        return _disputeArbiters[refundId];
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function owedClaimCount() external view returns (uint256) {
+        return _owedCount;
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function owedOf(
+        uint32 merchantId,
+        address token
+    ) external view returns (uint256 uncovered, uint256 coveredUnpaid) {
+        OwedBook memory book = _owedBooks[merchantId][token];
+        return (book.total - book.covered, book.covered - book.settled);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function getOwedClaim(uint256 owedId) external view returns (OwedClaim memory) {
+        OwedRecord memory claim = _owedClaims[owedId];
+        if (claim.customer == address(0)) revert EscrowUnknownOwedClaim(owedId);
+        return
+            OwedClaim({
+                ticketId: claim.ticketId,
+                merchantId: claim.merchantId,
+                customer: claim.customer,
+                token: claim.token,
+                amount: claim.amount,
+                coveredAt: claim.coveredAt,
+                paid: claim.paid
+            });
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function slaCompensationBacked(
+        uint32 merchantId
+    ) external view returns (bool backed, uint256 available, uint256 required) {
+        ISupportDesk.SlaCompensation memory compensation = _DESK.slaCompensationOf(merchantId);
+        required = uint256(compensation.firstResponseAmount) + compensation.resolutionAmount;
+        available = _reserves[merchantId][compensation.token].available;
+        OwedBook memory book = _owedBooks[merchantId][compensation.token];
+        backed = available >= required && book.total == book.covered;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Issues and pays a refund at once on behalf of the merchant's staff; optionally resolves the
+    /// ticket (before the payout, so the ticket's state is final when the receiver runs).
+    function _issue(
+        uint256 ticketId,
+        address token,
+        uint256 amount,
+        bytes32 reasonHash,
+        bool resolve
+    ) private returns (uint256 refundId) {
+        address sender = _msgSender();
+        _checkRefundAmount(amount);
+        (address customer, uint32 merchantId, ISupportDesk.Status status) = _DESK.ticketCore(ticketId);
+        _checkStaff(merchantId, sender);
+        _checkRefundable(ticketId, status);
+        _takeAvailable(merchantId, token, amount);
+        refundId = _storeRefund(ticketId, merchantId, RefundStatus.Paid, 0, amount, token);
+        emit RefundIssued(refundId, ticketId, sender, reasonHash);
+        if (resolve) _DESK.resolveByEscrow(ticketId, sender, reasonHash);
+        bool credited = _push(customer, token, amount);
+        emit RefundPaid(refundId, customer, token, amount, credited);
+    }
+
+    /// @dev Approves a `Requested` refund (staff, before its deadline) and pays it; optionally resolves
+    /// the ticket first.
+    function _approve(uint256 refundId, bool resolve, bytes32 resolutionHash) private {
+        address sender = _msgSender();
+        RefundCore memory refund = _loadRefund(refundId);
+        _checkStaff(refund.merchantId, sender);
+        if (refund.status != RefundStatus.Requested)
+            revert EscrowInvalidRefundStatus(refundId, refund.status);
+        if (block.timestamp > refund.deadline) revert EscrowResponseDeadlinePassed(refundId, refund.deadline);
+        address token = _settleLocked(refundId, refund);
+        emit RefundApproved(refundId, sender);
+        // Effects are done: a late resolution makes the desk call `paySlaCompensation` back, nested.
+        if (resolve) _DESK.resolveByEscrow(refund.ticketId, sender, resolutionHash);
+        _payRefund(refundId, refund.ticketId, token, refund.amount);
+    }
+
+    /// @dev Takes `amount` out of the available reserve of `merchantId` in `token` (an issued refund).
+    function _takeAvailable(uint32 merchantId, address token, uint256 amount) private {
+        Reserve storage reserve = _reserves[merchantId][token];
+        uint256 available = reserve.available;
+        if (amount > available) revert InsufficientReserve(available, amount);
+        // amount <= available, a uint128.
+        reserve.available = uint128(available - amount);
+    }
+
+    /// @dev Marks `refund` paid and takes its amount out of the merchant's locked reserve; returns its token.
+    function _settleLocked(uint256 refundId, RefundCore memory refund) private returns (address token) {
+        refund.status = RefundStatus.Paid;
+        refund.deadline = 0;
+        _refunds[refundId] = refund;
+        token = _refundTokens[refundId];
+        Reserve storage reserve = _reserves[refund.merchantId][token];
+        // A refund that is Requested, Rejected (not final) or Disputed holds its amount in `locked`.
+        unchecked {
+            reserve.locked -= refund.amount;
+        }
+    }
+
+    /// @dev Pays refund `refundId` to its ticket's customer (read from the desk) and records how.
+    function _payRefund(uint256 refundId, uint256 ticketId, address token, uint256 amount) private {
+        (address customer, , ) = _DESK.ticketCore(ticketId);
+        bool credited = _push(customer, token, amount);
+        emit RefundPaid(refundId, customer, token, amount, credited);
+    }
+
+    /// @dev Writes a new refund (one slot for ETH, two for an ERC-20) and returns its id.
+    function _storeRefund(
+        uint256 ticketId,
+        uint32 merchantId,
+        RefundStatus status,
+        uint40 deadline,
+        uint256 amount,
+        address token
+    ) private returns (uint256 refundId) {
+        refundId = ++_refundCount;
+        _refunds[refundId] = RefundCore({
+            ticketId: SafeCast.toUint64(ticketId),
+            merchantId: merchantId,
+            status: status,
+            deadline: deadline,
+            amount: uint112(amount) // checked by _checkRefundAmount
+        });
+        if (token != address(0)) _refundTokens[refundId] = token;
+    }
+
+    /// @dev Adds `amount` to the available reserve of `merchantId` in `token`, of which `fromLocked` comes
+    /// out of its locked part (a released lock). Owed compensation in that token is covered first; returns
+    /// how much went to it.
+    function _addToAvailable(
+        uint32 merchantId,
+        address token,
+        uint256 amount,
+        uint256 fromLocked
+    ) private returns (uint256 covered) {
+        OwedBook storage book = _owedBooks[merchantId][token];
+        uint256 total = book.total;
+        uint256 alreadyCovered = book.covered;
+        if (total != alreadyCovered) {
+            uint256 uncovered = total - alreadyCovered;
+            covered = amount < uncovered ? amount : uncovered;
+            // covered <= total - alreadyCovered, and total is a uint128.
+            book.covered = uint128(alreadyCovered + covered);
+        }
+        Reserve memory reserve = _reserves[merchantId][token];
+        uint256 rest = amount - covered;
+        // fromLocked is a lock this merchant holds (<= locked), so nothing underflows; a new deposit must
+        // keep available + locked within 128 bits.
+        uint256 locked = reserve.locked - fromLocked;
+        uint256 room = _MAX_RESERVE - reserve.available - locked;
+        if (rest > room) revert EscrowAmountTooLarge(amount, room + covered);
+        reserve.available += uint128(rest); // rest <= room, so the sum stays below 2^128
+        reserve.locked = uint128(locked);
+        _reserves[merchantId][token] = reserve;
+    }
+
+    /// @dev Pays `amount` to `customer` from the available reserve, as far as it goes, and records the rest
+    /// as an owed claim, covered first by the merchant's next deposits in `token`.
+    function _compensate(
+        uint256 ticketId,
+        uint32 merchantId,
+        address customer,
+        uint8 deadlines,
+        address token,
+        uint256 amount
+    ) private returns (uint256 paid, uint256 owed) {
+        Reserve storage reserve = _reserves[merchantId][token];
+        uint256 available = reserve.available;
+        paid = amount < available ? amount : available;
+        owed = amount - paid;
+        // paid <= available, a uint128.
+        if (paid != 0) reserve.available = uint128(available - paid);
+        if (owed != 0) {
+            OwedBook storage book = _owedBooks[merchantId][token];
+            uint128 coveredAt = SafeCast.toUint128(book.total + owed);
+            book.total = coveredAt;
+            uint256 owedId = ++_owedCount;
+            _owedClaims[owedId] = OwedRecord({
+                customer: customer,
+                merchantId: merchantId,
+                ticketId: SafeCast.toUint64(ticketId),
+                token: token,
+                paid: false,
+                amount: uint128(owed), // owed <= amount < 2^97 (two uint96 terms)
+                coveredAt: coveredAt
+            });
+            emit SlaCompensationOwed(owedId, ticketId, customer, merchantId, deadlines, token, owed);
+        }
+        if (paid != 0) {
+            bool credited = _push(customer, token, paid);
+            emit SlaCompensationPaid(ticketId, merchantId, customer, deadlines, token, paid, credited);
+        }
+    }
+
+    /// @dev `_compensate` holding the reentrancy guard (for the desk hook called outside any escrow call).
+    function _compensateGuarded(
+        uint256 ticketId,
+        uint32 merchantId,
+        address customer,
+        uint8 deadlines,
+        address token,
+        uint256 amount
+    ) private nonReentrant {
+        _compensate(ticketId, merchantId, customer, deadlines, token, amount);
+    }
+
+    /// @dev Sends `account`'s whole credit in `token` to `to`; reverts if the transfer fails.
+    function _withdrawCredit(address account, address token, address to) private {
+        uint256 amount = _credits[account][token];
+        if (amount == 0) revert EscrowNoCredit(account, token);
+        _credits[account][token] = 0;
+        emit CreditWithdrawn(account, token, amount, to);
+        _send(to, token, amount);
+    }
+
+    /// @dev Pushes a payout that must not get stuck: ETH with a bounded gas stipend and without copying
+    /// return data (a returndata bomb cannot make the payer run out of gas), ERC-20 through
+    /// `trySafeTransfer`. If the receiver or the token refuses, the amount becomes the receiver's credit.
+    /// The caller holds the reentrancy guard, so the receiver cannot re-enter before the credit is booked.
+    /// A caller cannot starve a receiver into a credit either: a call that runs out of gas leaves the
+    /// caller 1/64 of what it had, and booking the credit (an SSTORE of at least 5,000 gas, plus the
+    /// event) needs that 1/64 to exceed ~8,000, so the call must have been offered over 500,000 gas: the
+    /// full ETH stipend, and far more than any ERC-20 transfer needs.
+    function _push(address to, address token, uint256 amount) private returns (bool credited) {
+        bool success;
+        if (token == address(0)) {
+            assembly ("memory-safe") {
+                success := call(_ETH_PUSH_GAS, to, amount, 0, 0, 0, 0)
+            }
+        } else {
+            success = IERC20(token).trySafeTransfer(to, amount);
+        }
+        if (!success) {
+            _credits[to][token] += amount;
+            credited = true;
+        }
+    }
+
+    /// @dev Sends a withdrawal the caller directed (reserve or credit): all gas, reverts on failure.
+    function _send(address to, address token, uint256 amount) private {
+        if (token == address(0)) {
+            bool success;
+            assembly ("memory-safe") {
+                success := call(gas(), to, amount, 0, 0, 0, 0)
+            }
+            if (!success) revert EscrowTransferFailed(to, address(0), amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    /// @dev Loads a refund; reverts for an unknown one.
+    function _loadRefund(uint256 refundId) private view returns (RefundCore memory refund) {
+        refund = _refunds[refundId];
+        if (refund.status == RefundStatus.None) revert EscrowUnknownRefund(refundId);
+    }
+
+    /// @dev Reverts unless `account` is the admin or an agent of merchant `merchantId`.
+    function _checkStaff(uint32 merchantId, address account) private view {
+        if (!_DESK.isAgent(merchantId, account)) revert EscrowNotMerchantStaff(merchantId, account);
+    }
+
+    /// @dev Reverts for a zero amount or one that does not fit a refund's 112 bits.
+    function _checkRefundAmount(uint256 amount) private pure {
+        if (amount == 0) revert EscrowZeroAmount();
+        if (amount > _MAX_REFUND) revert EscrowAmountTooLarge(amount, _MAX_REFUND);
+    }
+
+    /// @dev Refunds need a ticket that exists and was not cancelled.
+    function _checkRefundable(uint256 ticketId, ISupportDesk.Status status) private pure {
+        if (status == ISupportDesk.Status.None || status == ISupportDesk.Status.Cancelled) {
+            revert EscrowTicketNotRefundable(ticketId, status);
+        }
+    }
+
+    /// @dev The compensation for the deadlines in `mask` (1 first response, 2 resolution).
+    function _compensationAmount(
+        uint8 mask,
+        ISupportDesk.SlaCompensation memory compensation
+    ) private pure returns (uint256 amount) {
+        if (mask & 1 != 0) amount = compensation.firstResponseAmount;
+        if (mask & 2 != 0) amount += compensation.resolutionAmount;
     }
 }

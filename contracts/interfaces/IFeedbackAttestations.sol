@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ISupportDesk} from "./ISupportDesk.sol";
+
 /// @title IFeedbackAttestations
 /// @notice Ratings that only the customer of a resolved CareLedger ticket can give, once per ticket, that
 /// the merchant can answer once, and that are amended only by new records pointing at the ones they
 /// supersede: nothing is edited in place or deleted. Per-merchant aggregates are O(1) reads.
 /// @dev A record carries what the EAS schema `uint256 ticketId,uint8 rating,bytes32 commentHash` does.
+///
+/// Feedback ids: `feedbackId = ticketId * 256 + revision` (`ticketId << 8 | revision`), where revision 0 is
+/// the first record of a ticket and revision `r` its `r`-th amendment (at most `maxAmendments()`). Ids are
+/// unique, never 0 (ticket ids start at 1), and `feedbackId + 1` is the record that supersedes
+/// `feedbackId`, so every lookup is O(1) without an id counter.
 interface IFeedbackAttestations {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -53,6 +60,8 @@ interface IFeedbackAttestations {
     error FeedbackNotMerchantStaff(uint32 merchantId, address caller);
     /// @notice Ticket `ticketId`'s feedback was amended `max` times, the most allowed.
     error FeedbackTooManyAmendments(uint256 ticketId, uint256 max);
+    /// @notice A reply to feedback `feedbackId` needs a non-zero `replyHash` (0 means "no reply" in the views).
+    error FeedbackEmptyReply(uint256 feedbackId);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -88,7 +97,10 @@ interface IFeedbackAttestations {
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Rates ticket `ticketId`, which must be `Resolved` or `Closed`; its customer only, once.
+    /// @notice Rates ticket `ticketId`, which must be `Resolved` or `Closed`; its customer only (directly or
+    /// through the trusted ERC-2771 forwarder), once. An unknown ticket reverts with the desk's
+    /// `DeskUnknownTicket(ticketId)`.
+    /// @param ticketId The ticket rated.
     /// @param rating 1 to 5.
     /// @param commentHash Commitment of the comment (0 for none).
     /// @return feedbackId The new record's id.
@@ -98,11 +110,18 @@ interface IFeedbackAttestations {
         bytes32 commentHash
     ) external returns (uint256 feedbackId);
 
-    /// @notice Answers current feedback `feedbackId`, once; the merchant's admin or agents.
+    /// @notice Answers current feedback `feedbackId`, once; the merchant's admin or agents. An amendment
+    /// is a new record, which may be answered again.
+    /// @param feedbackId The current record of a ticket.
+    /// @param replyHash Commitment of the reply (not 0).
     function reply(uint256 feedbackId, bytes32 replyHash) external;
 
     /// @notice Supersedes current feedback `feedbackId` with a new record; its customer only. The
     /// merchant's aggregates move from the old rating to the new one; the old record stays readable.
+    /// The ticket's status is not checked again: the right to rate was earned when it was resolved.
+    /// @param feedbackId The current record of a ticket.
+    /// @param rating 1 to 5.
+    /// @param commentHash Commitment of the new comment (0 for none).
     /// @return newFeedbackId The new record's id.
     function amend(
         uint256 feedbackId,
@@ -116,9 +135,14 @@ interface IFeedbackAttestations {
 
     /// @notice The contract's version (semver).
     function version() external view returns (string memory);
+    /// @notice The support desk whose tickets this contract rates.
+    function desk() external view returns (ISupportDesk);
+    /// @notice How many times a ticket's feedback may be amended (so revisions run 0..maxAmendments()).
+    function maxAmendments() external pure returns (uint256);
     /// @notice The current (not superseded) feedback of ticket `ticketId`, or 0.
     function feedbackOfTicket(uint256 ticketId) external view returns (uint256 feedbackId);
-    /// @notice Feedback record `feedbackId`; reverts for an unknown id.
+    /// @notice Feedback record `feedbackId` (its `customer` and `merchantId` are read from the desk);
+    /// reverts with `FeedbackUnknown` for an unknown id.
     function getFeedback(uint256 feedbackId) external view returns (Feedback memory);
     /// @notice Merchant `merchantId`'s current ratings: how many, their sum, and how many of each 1..5
     /// (`histogram[0]` counts 1-star ratings).

@@ -31,8 +31,10 @@ interface IRefundEscrow {
     /// @param token The ERC-20 paid, or `address(0)` for ETH.
     /// @param amount The amount locked and paid.
     /// @param status Its state.
-    /// @param deadline While `Requested`: from when anyone may execute it. While `Rejected`: when the
-    /// dispute window ends. Otherwise 0.
+    /// @param deadline While `Requested`: the merchant's response deadline (the last second at which it
+    /// may approve or reject; anyone may execute the refund after it). While `Rejected`: the last second
+    /// of the dispute window, or 0 once the rejection is final and the lock went back to the reserve.
+    /// Otherwise 0.
     struct Refund {
         uint256 ticketId;
         uint32 merchantId;
@@ -120,6 +122,13 @@ interface IRefundEscrow {
     error EscrowWithdrawUnbacksSla(uint32 merchantId, address token, uint256 required);
     /// @notice Only the support desk may call this hook; `caller` is not it.
     error EscrowNotDesk(address caller);
+    /// @notice Sending `amount` of `token` to `to` failed (a withdrawal the caller directed, so it reverts
+    /// instead of becoming a credit).
+    error EscrowTransferFailed(address to, address token, uint256 amount);
+    /// @notice `token` is not a contract, so it cannot be an ERC-20.
+    error EscrowTokenNotContract(address token);
+    /// @notice The rejection of refund `refundId` is final: its lock went back to the reserve already.
+    error EscrowRejectionFinal(uint256 refundId);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -183,8 +192,8 @@ interface IRefundEscrow {
     event DisputeResolved(uint256 indexed refundId, address indexed arbiter, bool payCustomer);
     /// @notice The customer cancelled refund `refundId`; its lock went back to the reserve.
     event RefundCancelled(uint256 indexed refundId);
-    /// @notice `account` withdrew its credit of `amount` of `token`.
-    event CreditWithdrawn(address indexed account, address indexed token, uint256 amount);
+    /// @notice `account` withdrew its credit of `amount` of `token`, sent to `to` (usually itself).
+    event CreditWithdrawn(address indexed account, address indexed token, uint256 amount, address to);
     /// @notice `customer` was compensated `amount` of `token` for the missed deadlines of ticket
     /// `ticketId` (mask: 1 first response, 2 resolution); `credited` as in `RefundPaid`.
     event SlaCompensationPaid(
@@ -287,6 +296,10 @@ interface IRefundEscrow {
     /// @notice Sends the caller's whole credit in `token` (payouts its address refused earlier).
     function withdrawCredit(address token) external;
 
+    /// @notice Sends the caller's whole credit in `token` to `to`: for an address that cannot receive
+    /// the token itself (a contract wallet that refuses ETH, an address a token blocklists).
+    function withdrawCreditTo(address token, address to) external;
+
     /*//////////////////////////////////////////////////////////////
                            SLA COMPENSATION
     //////////////////////////////////////////////////////////////*/
@@ -331,6 +344,11 @@ interface IRefundEscrow {
     function refundStatusOf(uint256 refundId) external view returns (RefundStatus);
     /// @notice How many refunds exist (ids are 1..count).
     function refundCount() external view returns (uint256);
+    /// @notice The arbiter refund `refundId` was disputed before (`address(0)` if it never was): the
+    /// merchant's arbiter at dispute time, fixed for that dispute.
+    function disputeArbiterOf(uint256 refundId) external view returns (address);
+    /// @notice How many owed claims exist (ids are 1..count).
+    function owedClaimCount() external view returns (uint256);
     /// @notice Merchant `merchantId`'s compensation still owed in `token` (not yet covered by deposits),
     /// and what deposits covered but nobody has settled yet.
     function owedOf(

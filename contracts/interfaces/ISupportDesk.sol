@@ -14,7 +14,8 @@ pragma solidity 0.8.30;
 ///   missed. Assigning a ticket is not a response.
 /// - Resolution falls due `resolutionTime` after the cycle starts, plus every second the ticket spent in
 ///   `AwaitingCustomer` (the clock stops while the merchant waits on the customer and restarts when the
-///   customer answers). A deadline already missed when the clock stopped stays missed.
+///   customer answers). A deadline already missed when the clock stopped stays missed (the reported
+///   due time still moves with the pause, since it is always `resolutionTime` of running clock).
 /// - A deadline is missed when `block.timestamp > dueAt`; at `dueAt` exactly it is still met.
 /// - Each deadline of a cycle counts once in the merchant's public hit rate: as met or missed when the
 ///   merchant responds or resolves, or as missed as soon as it is escalated on or compensated.
@@ -146,7 +147,7 @@ interface ISupportDesk {
     error DeskReopenWindowClosed(uint256 ticketId, uint64 closedAt);
     /// @notice Ticket `ticketId` can be closed by anyone only from `closableAt` on.
     error DeskAutoCloseNotDue(uint256 ticketId, uint64 closableAt);
-    /// @notice Ticket `ticketId` has no missed deadline that was not compensated already.
+    /// @notice Ticket `ticketId` has no missed, uncompensated deadline that its merchant compensates.
     error DeskNothingToCompensate(uint256 ticketId);
     /// @notice Only the refund escrow bound to this desk may call this hook; `caller` is not it.
     error DeskNotEscrow(address caller);
@@ -205,7 +206,9 @@ interface ISupportDesk {
     event TicketAssigned(uint256 indexed ticketId, address indexed agent, address indexed actor);
     /// @notice A deadline of ticket `ticketId` at merchant `merchantId` was counted in the hit rate.
     /// @param deadline 1 = first response, 2 = resolution.
-    /// @param dueAt When it fell due.
+    /// @param dueAt When it fell due on the ticket's clock: for a resolution, the policy time plus every
+    /// second spent awaiting the customer until then (so a deadline missed before a pause reports a due
+    /// time moved by that pause; it stays missed).
     /// @param met Whether it was met.
     event SlaDeadlineSettled(
         uint256 indexed ticketId,
