@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import careLedgerPackagePlugin from "./scripts/build-package.plugin.js";
 import { careLedgerTasks } from "./tasks/index.js";
 
 const require = createRequire(import.meta.url);
@@ -17,7 +18,9 @@ const SOLC_VERSION = "0.8.30";
 const SOLC_PATH = require.resolve("solc/soljson.js");
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthersPlugin],
+  // The package plugin regenerates src/generated/ (the published bindings, ABIs, addresses) after
+  // every build, so the SDK's tests always run against the current contracts.
+  plugins: [hardhatToolboxMochaEthersPlugin, careLedgerPackagePlugin],
   // CareLedger's tasks for merchants, customers and anyone (tasks/index.ts; `npx hardhat --help`).
   tasks: careLedgerTasks,
   solidity: {

@@ -90,7 +90,7 @@ cat >"$work/app/package.json" <<'JSON'
 { "name": "careledger-consumer", "version": "1.0.0", "private": true, "type": "module" }
 JSON
 # shellcheck disable=SC2086 # the versions are two words on purpose
-(cd "$work/app" && npm install --no-audit --no-fund --loglevel=error "$tarball" $versions)
+(cd "$work/app" && npm install --no-audit --no-fund --no-update-notifier --loglevel=error "$tarball" $versions)
 
 echo "consumer-test: type-checking the consumer with tsc --strict"
 (cd "$work/app" && ./node_modules/.bin/tsc -p tsconfig.json --strict)

@@ -58,14 +58,17 @@ function merged(...abis: readonly InterfaceAbi[]): ErrorDecoder {
   return { iface, selectors };
 }
 
-/** Revert data found in an error: hex strings of at least a selector, under a `data` key, any depth. */
+/** Where errors keep revert data: ethers and most providers `data`, viem `raw`. */
+const DATA_KEYS = new Set(["data", "revertData", "raw"]);
+
+/** Revert data found in an error: hex strings of at least a selector, under a data key, any depth. */
 function revertDataIn(error: unknown): string[] {
   const found: string[] = [];
   const seen = new Set<unknown>();
   const visit = (value: unknown, key: string, depth: number): void => {
     if (depth > 8) return;
     if (typeof value === "string") {
-      if ((key === "data" || key === "revertData") && isHexString(value) && value.length >= 10) {
+      if (DATA_KEYS.has(key) && isHexString(value) && value.length >= 10) {
         found.push(value);
       }
       return;
@@ -79,9 +82,14 @@ function revertDataIn(error: unknown): string[] {
     for (const [childKey, child] of Object.entries(value)) visit(child, childKey, depth + 1);
     // `cause` and `error` are often not enumerable.
     for (const childKey of ["data", "error", "cause", "info", "revert"]) {
-      if (!Object.prototype.propertyIsEnumerable.call(value, childKey)) {
-        visit((value as Record<string, unknown>)[childKey], childKey, depth + 1);
+      if (Object.prototype.propertyIsEnumerable.call(value, childKey)) continue;
+      let child: unknown;
+      try {
+        child = (value as Record<string, unknown>)[childKey];
+      } catch {
+        continue; // a throwing getter
       }
+      visit(child, childKey, depth + 1);
     }
   };
   if (typeof error === "string") visit(error, "data", 0);

@@ -26,7 +26,7 @@ export function lazyAction<ArgsT extends TaskArguments>(
     } catch (error) {
       if (!isMissingBuildOutput(error)) throw error;
       const message =
-        "the package's contract bindings are not generated yet: run `npm run build` (or `npm run generate`) first";
+        "the package's contract bindings are not generated yet: run `npx hardhat build` first";
       return {
         default: () => {
           process.stderr.write(`✖ ${id}: ${message}\n`);

@@ -172,6 +172,10 @@ describe("careledger client", function () {
       const data = id("DeskUnknownTicket(uint256)").slice(0, 10) + "7".padStart(64, "0");
       expect(decodeRevert(data)?.name).to.equal("DeskUnknownTicket");
       expect(decodeRevert({ error: { error: { data } } })?.args).to.deep.equal({ ticketId: 7n });
+      // viem keeps the raw revert data as `raw` in the error's cause chain.
+      expect(decodeRevert({ shortMessage: "reverted", cause: { raw: data } })?.name).to.equal(
+        "DeskUnknownTicket",
+      );
       expect(decodeRevert(new Error("wrapped", { cause: { data } }))?.name).to.equal(
         "DeskUnknownTicket",
       );

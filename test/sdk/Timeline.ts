@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
-import { ZeroHash } from "ethers";
+import { parseEther, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import { TicketStatus, ticketTimeline, type TimelineEntry } from "../../src/index.js";
@@ -166,6 +166,189 @@ describe("careledger ticketTimeline", function () {
         }
       }
       expect(timeline[0]?.timestamp).to.equal(t0);
+    });
+
+    it("includes the ticket's compensation, every refund path and its feedback", async function () {
+      const fixture = await connection.networkHelpers.loadFixture(deployCareLedgerFixture);
+      const { desk, escrow, feedback, admin, agent, customer, arbiter, stranger } = fixture;
+      const merchantId = await registerMerchant(fixture);
+      const ETH = ZeroAddress;
+      const ether = (n: string): bigint => parseEther(n);
+      await escrow.connect(admin).deposit(merchantId, ETH, ether("10"), { value: ether("10") });
+      await desk.connect(admin).setSlaCompensation(merchantId, {
+        token: ETH,
+        firstResponseAmount: ether("0.01"),
+        resolutionAmount: ether("0.02"),
+        autoPay: false,
+      });
+      const [reason1, rejection1, dispute1, reason2, reason3, reason4, rejection4, issue5] = [
+        "broken",
+        "no proof",
+        "here is proof",
+        "changed my mind",
+        "late",
+        "scratched",
+        "not covered",
+        "goodwill",
+      ].map(hashOf) as [string, string, string, string, string, string, string, string];
+      const [comment1, reply1, comment2] = ["meh", "sorry", "they made it right"].map(hashOf) as [
+        string,
+        string,
+        string,
+      ];
+
+      const t0 = await timeOf(
+        await desk.connect(customer).openTicket(merchantId, hashOf("o"), hashOf("c"), 1),
+      );
+      const ticketId = await desk.ticketCount();
+      await time.increase(DAY + 1);
+      await escrow.connect(stranger).claimSlaCompensation(ticketId);
+      const answer = hashOf("answer");
+      await desk.connect(agent).postMessage(ticketId, answer);
+      // Refund 1: requested, rejected, disputed, awarded by the arbiter.
+      await escrow.connect(customer).requestRefund(ticketId, ETH, ether("1"), reason1);
+      const rejectedAt = await timeOf(await escrow.connect(agent).rejectRefund(1n, rejection1));
+      await escrow.connect(customer).disputeRefund(1n, dispute1);
+      await escrow.connect(arbiter).resolveDispute(1n, true);
+      // Refund 2: cancelled by the customer.
+      await escrow.connect(customer).requestRefund(ticketId, ETH, ether("0.5"), reason2);
+      await escrow.connect(customer).cancelRefund(2n);
+      // Refund 3: the merchant stayed silent, a keeper executes it.
+      await escrow.connect(customer).requestRefund(ticketId, ETH, ether("0.25"), reason3);
+      await time.increase(3 * DAY + 1);
+      await escrow.connect(stranger).executeRefund(3n);
+      // Refund 4: rejected, never disputed, the rejection becomes final.
+      await escrow.connect(customer).requestRefund(ticketId, ETH, ether("0.1"), reason4);
+      const rejected4At = await timeOf(await escrow.connect(agent).rejectRefund(4n, rejection4));
+      await time.increase(7 * DAY + 1);
+      await escrow.connect(stranger).finalizeRejection(4n);
+      // Refund 5: issued by staff, resolving the ticket in the same transaction.
+      await escrow.connect(agent).issueRefundAndResolve(ticketId, ETH, ether("0.2"), issue5);
+      // Feedback: given, answered, amended.
+      await feedback.connect(customer).attest(ticketId, 3, comment1);
+      const feedbackId = await feedback.feedbackOfTicket(ticketId);
+      await feedback.connect(agent).reply(feedbackId, reply1);
+      await feedback.connect(customer).amend(feedbackId, 5, comment2);
+      await desk.connect(customer).confirmResolution(ticketId);
+
+      const client = await clientAs(fixture, stranger);
+      const timeline = await ticketTimeline(client, ticketId);
+
+      const paid = (refundId: bigint, amount: bigint): Partial<TimelineEntry> => ({
+        kind: "refund-paid",
+        refundId,
+        recipient: customer.address,
+        token: ETH,
+        amount,
+        credited: false,
+      });
+      const requested = (
+        refundId: bigint,
+        amount: bigint,
+        hash: string,
+      ): Partial<TimelineEntry> => ({
+        kind: "refund-requested",
+        refundId,
+        actor: customer.address,
+        token: ETH,
+        amount,
+        hash,
+      });
+      expect(timeline.slice(1).map(what)).to.deep.equal([
+        { kind: "sla-settled", deadline: "first-response", dueAt: t0 + DAY, met: false },
+        {
+          kind: "sla-compensation-paid",
+          recipient: customer.address,
+          deadlines: 1,
+          token: ETH,
+          amount: ether("0.01"),
+          credited: false,
+        },
+        {
+          kind: "status",
+          actor: agent.address,
+          from: TicketStatus.Open,
+          to: TicketStatus.InProgress,
+          hash: answer,
+        },
+        { kind: "message", actor: agent.address, hash: answer },
+        requested(1n, ether("1"), reason1),
+        {
+          kind: "refund-rejected",
+          refundId: 1n,
+          actor: agent.address,
+          hash: rejection1,
+          dueAt: rejectedAt + 7 * DAY,
+        },
+        {
+          kind: "refund-disputed",
+          refundId: 1n,
+          actor: customer.address,
+          arbiter: arbiter.address,
+          hash: dispute1,
+        },
+        {
+          kind: "dispute-resolved",
+          refundId: 1n,
+          actor: arbiter.address,
+          arbiter: arbiter.address,
+          payCustomer: true,
+        },
+        paid(1n, ether("1")),
+        requested(2n, ether("0.5"), reason2),
+        { kind: "refund-cancelled", refundId: 2n, actor: customer.address },
+        requested(3n, ether("0.25"), reason3),
+        { kind: "refund-executed", refundId: 3n, actor: stranger.address },
+        paid(3n, ether("0.25")),
+        requested(4n, ether("0.1"), reason4),
+        {
+          kind: "refund-rejected",
+          refundId: 4n,
+          actor: agent.address,
+          hash: rejection4,
+          dueAt: rejected4At + 7 * DAY,
+        },
+        { kind: "rejection-finalized", refundId: 4n, actor: stranger.address },
+        { kind: "refund-issued", refundId: 5n, actor: agent.address, hash: issue5 },
+        { kind: "sla-settled", deadline: "resolution", dueAt: t0 + 3 * DAY, met: false },
+        {
+          kind: "status",
+          actor: agent.address,
+          from: TicketStatus.InProgress,
+          to: TicketStatus.Resolved,
+          hash: issue5,
+        },
+        paid(5n, ether("0.2")),
+        {
+          kind: "feedback",
+          feedbackId,
+          actor: customer.address,
+          rating: 3,
+          hash: comment1,
+        },
+        { kind: "feedback-replied", feedbackId, actor: agent.address, hash: reply1 },
+        {
+          kind: "feedback",
+          feedbackId: feedbackId + 1n,
+          actor: customer.address,
+          rating: 5,
+          hash: comment2,
+        },
+        {
+          kind: "feedback-amended",
+          feedbackId: feedbackId + 1n,
+          previousFeedbackId: feedbackId,
+          rating: 5,
+          previousRating: 3,
+        },
+        {
+          kind: "status",
+          actor: customer.address,
+          from: TicketStatus.Resolved,
+          to: TicketStatus.Closed,
+          hash: ZeroHash,
+        },
+      ]);
     });
 
     it("starts at fromBlock when given", async function () {
