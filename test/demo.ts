@@ -1,8 +1,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { MemoryPrinter } from "../tasks/lib/output.js";
+import { ZeroAddress } from "ethers";
+
+import { Checks, DemoCheckError } from "../scripts/demo/checks.js";
 import { runDemo } from "../scripts/demo/scenario.js";
+import { MemoryPrinter } from "../tasks/lib/output.js";
 
 const connection = await network.create();
 
@@ -38,6 +41,26 @@ describe("npm run demo", function () {
       expect(text).to.include("✔ 40 steps,").and.include("checks: CareLedger did what it should.");
       expect(out.errors).to.deep.equal([]);
       expect(text).to.not.match(/\u001b\[/); // no colours when not printing to a terminal
+    });
+  });
+
+  describe("Checks", function () {
+    it("names the step and what differed when a check fails", function () {
+      const checks = new Checks();
+      checks.step = "step 18 (approve)";
+      checks.equal(5n, 5, "Carol's ETH gain");
+      expect(() => checks.equal(0n, 50n, "Carol's ETH gain")).to.throw(
+        DemoCheckError,
+        "step 18 (approve): Carol's ETH gain: expected 50, got 0",
+      );
+      expect(() => checks.that(false, "the promise is backed")).to.throw(
+        DemoCheckError,
+        "step 18 (approve): the promise is backed",
+      );
+      expect(checks.count).to.equal(1);
+      expect(() =>
+        checks.equal(ZeroAddress, "0x00000000000000000000000000000000000000aa", "token"),
+      ).to.throw(DemoCheckError, /expected 0x0+aa, got 0x0+$/);
     });
   });
 });

@@ -22,6 +22,7 @@ import {
   RefundStatus,
   TicketStatus,
   connect,
+  decodeRevert,
   makeCommitment,
   merchantReport,
   relay,
@@ -30,6 +31,7 @@ import {
   type MerchantReport,
   type TimelineEntry,
 } from "../../src/index.js";
+import { describeDecoded } from "../../tasks/lib/explain.js";
 import { ETH, erc20, formatAmount, shortAddress, type TokenInfo } from "../../tasks/lib/format.js";
 import type { Printer } from "../../tasks/lib/output.js";
 import {
@@ -41,7 +43,7 @@ import {
 } from "../../tasks/lib/render.js";
 import { pad, table } from "../../tasks/lib/style.js";
 
-import { Checks } from "./checks.js";
+import { Checks, DemoCheckError } from "./checks.js";
 
 /** One line of the day: who did what, when, for how much gas. */
 export interface DemoStep {
@@ -199,7 +201,16 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     tx: Promise<ContractTransactionResponse>,
   ): Promise<ContractTransactionReceipt> => {
     checks.step = `step ${steps.length + 1} (${what})`;
-    const receipt = await (await tx).wait();
+    let receipt: ContractTransactionReceipt | null;
+    try {
+      receipt = await (await tx).wait();
+    } catch (error) {
+      const decoded = decodeRevert(error);
+      if (decoded === undefined) throw error;
+      throw new DemoCheckError(
+        `${checks.step}: the transaction reverted: ${describeDecoded(decoded)}`,
+      );
+    }
     if (receipt === null) throw new Error(`${what}: no receipt`);
     checks.equal(receipt.status, 1, "transaction status");
     return receipt;
