@@ -106,3 +106,24 @@ export function argBool(log: DecodedLog, name: string): boolean {
   if (typeof value !== "boolean") throw new CareLedgerError(`${log.name}.${name} is not a boolean`);
   return value;
 }
+
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight: a merchant with thousands of tickets
+ * should not fire thousands of simultaneous requests at a public RPC endpoint.
+ */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

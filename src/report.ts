@@ -13,6 +13,7 @@ import {
   fetchLogs,
   fromBlockOf,
   idTopic,
+  mapLimit,
   topicOf,
   type DecodedLog,
 } from "./events.js";
@@ -21,6 +22,9 @@ import {
   IRefundEscrow__factory,
   ISupportDesk__factory,
 } from "./bindings.js";
+
+/** How many view calls a report keeps in flight at once. */
+const READ_CONCURRENCY = 16;
 
 /** Amounts of one token in a merchant's refunds. */
 export interface RefundTokenReport {
@@ -136,7 +140,9 @@ export async function merchantReport(
 
   // Tickets by state: the ticket ids come from events, their states from `statusOf`.
   const ticketIds = opened.map((log) => argBigInt(log, "ticketId"));
-  const statuses = await Promise.all(ticketIds.map((ticketId) => desk.statusOf(ticketId)));
+  const statuses = await mapLimit(ticketIds, READ_CONCURRENCY, (ticketId) =>
+    desk.statusOf(ticketId),
+  );
   const ticketsByStatus = Object.fromEntries(
     TICKET_STATUS_NAMES.map((name) => [name, 0]),
   ) as Record<keyof typeof TicketStatus, number>;

@@ -15,6 +15,7 @@ import {
   fetchLogs,
   fromBlockOf,
   idTopic,
+  mapLimit,
   topicOf,
   type DecodedLog,
 } from "./events.js";
@@ -222,15 +223,14 @@ export async function ticketTimeline(
   ];
   logs.sort(byChainOrder);
   const timeOf = blockTimes(client);
-  return Promise.all(
-    logs.map(async (log): Promise<TimelineEntry> => ({
-      ...entryOf(log, refundCustomers),
-      blockNumber: log.log.blockNumber,
-      logIndex: log.log.index,
-      timestamp: await timeOf(log.log.blockNumber),
-      transactionHash: log.log.transactionHash,
-    })),
-  );
+  // The block times: each block fetched once (cached), a few at a time.
+  return mapLimit(logs, 16, async (log): Promise<TimelineEntry> => ({
+    ...entryOf(log, refundCustomers),
+    blockNumber: log.log.blockNumber,
+    logIndex: log.log.index,
+    timestamp: await timeOf(log.log.blockNumber),
+    transactionHash: log.log.transactionHash,
+  }));
 }
 
 function entryOf(log: DecodedLog, refundCustomers: ReadonlyMap<bigint, string>): EntryFields {
