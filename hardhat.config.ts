@@ -6,6 +6,7 @@ import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mo
 import { configVariable, defineConfig } from "hardhat/config";
 
 import careLedgerPackagePlugin from "./scripts/build-package.plugin.js";
+import { careLedgerTasks } from "./tasks/index.js";
 
 const require = createRequire(import.meta.url);
 
@@ -31,6 +32,8 @@ export default defineConfig({
   // The package plugin regenerates src/generated/ (the published bindings, ABIs, addresses) after
   // every build, so the SDK's tests always run against the current contracts.
   plugins: [hardhatToolboxMochaEthersPlugin, careLedgerPackagePlugin],
+  // CareLedger's tasks for merchants, customers and anyone (tasks/index.ts; `npx hardhat --help`).
+  tasks: careLedgerTasks,
   solidity: {
     // Tests build with the `default` profile and `ignition deploy` with `production`: both are the
     // same compiler and settings, so what is deployed is byte for byte what was tested. (Left implicit,

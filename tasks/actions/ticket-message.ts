@@ -1,0 +1,46 @@
+import { TicketStatus } from "../../src/index.js";
+
+import { requireTicket } from "../lib/checks.js";
+import { parseId } from "../lib/format.js";
+import type { CommonArgs } from "../lib/session.js";
+import { defineTaskAction } from "../lib/task.js";
+
+interface Args extends CommonArgs {
+  ticketId: string;
+  message: string;
+  commitments: string;
+}
+
+export default defineTaskAction<Args, { ticketId: bigint; status: TicketStatus; txHash: string }>(
+  "ticket:message",
+  async (args, run) => {
+    const ticketId = parseId(args.ticketId, "ticket");
+    run.action = "post on";
+    const { client, networkName } = await run.open(args);
+    const before = await requireTicket(client, ticketId, networkName);
+    const message = await run.commit(
+      args.commitments,
+      args.message,
+      "ticket message",
+      `ticket ${ticketId}`,
+    );
+
+    const sent = await run.send(
+      "posting the message",
+      () => client.desk.postMessage(ticketId, message.hash),
+      { commitments: [message] },
+    );
+    const status = Number(await client.desk.statusOf(ticketId)) as TicketStatus;
+    run.done(`message posted on ticket #${ticketId}`, [
+      [
+        "status",
+        status === before
+          ? TicketStatus[status]
+          : `${TicketStatus[before]} → ${TicketStatus[status]}`,
+      ],
+      ...run.txDetails(sent),
+      ...run.commitmentDetails([["message", message]]),
+    ]);
+    return { ticketId, status, txHash: sent.hash };
+  },
+);
