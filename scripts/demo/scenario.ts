@@ -929,7 +929,7 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   );
   out.line(
     style.dim(
-      "Next: `npx hardhat --help` lists the tasks for merchants and customers (docs/readme-demo.md).",
+      "Next: `npx hardhat --help` lists the tasks for merchants and customers (README: Command-line tasks).",
     ),
   );
   return { steps, checks: checks.count, merchantId, report, timelines, token: dUsd.address };
