@@ -6,6 +6,7 @@ import { ZeroAddress } from "ethers";
 import { TicketStatus, type CareLedgerClient } from "../../src/index.js";
 
 import { TaskError } from "./errors.js";
+import { existingIds } from "./format.js";
 
 /** The merchant's admin; `TaskError` if merchant `merchantId` does not exist. */
 export async function requireMerchant(
@@ -17,8 +18,8 @@ export async function requireMerchant(
   if (admin !== ZeroAddress) return admin;
   const count = await client.desk.merchantCount();
   throw new TaskError(
-    `merchant #${merchantId} does not exist on network "${networkName}" ` +
-      `(${count === 0n ? "no merchant is registered yet" : `merchants here are #1 to #${count}`})`,
+    `merchant #${merchantId} does not exist on network "${networkName}"` +
+      existingIds(count, "merchants", "no merchant is registered yet"),
   );
 }
 
@@ -32,7 +33,7 @@ export async function requireTicket(
   if (status !== TicketStatus.None) return status;
   const count = await client.desk.ticketCount();
   throw new TaskError(
-    `ticket #${ticketId} does not exist on network "${networkName}" ` +
-      `(${count === 0n ? "no ticket was opened yet" : `tickets here are #1 to #${count}`})`,
+    `ticket #${ticketId} does not exist on network "${networkName}"` +
+      existingIds(count, "tickets", "no ticket was opened yet"),
   );
 }

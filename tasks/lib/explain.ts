@@ -16,6 +16,7 @@ import {
 import { TaskError } from "./errors.js";
 import {
   ERC20_ABI,
+  existingIds,
   formatAmount,
   formatDurationWords,
   formatRelative,
@@ -274,16 +275,14 @@ async function reopenWindow(client: CareLedgerClient | undefined, ticketId: bigi
 
 async function ticketCount(client: CareLedgerClient | undefined): Promise<string> {
   const count = client === undefined ? undefined : await look(() => client.desk.ticketCount());
-  return count === undefined ? "" : ` (tickets here are #1 to #${count})`;
+  return count === undefined ? "" : existingIds(count, "tickets", "no ticket was opened yet");
 }
 
 async function merchantCount(client: CareLedgerClient | undefined): Promise<string> {
   const count = client === undefined ? undefined : await look(() => client.desk.merchantCount());
   return count === undefined
     ? ""
-    : count === 0n
-      ? " (none is registered yet)"
-      : ` (merchants here are #1 to #${count})`;
+    : existingIds(count, "merchants", "no merchant is registered yet");
 }
 
 async function adminOf(client: CareLedgerClient | undefined, merchantId: bigint): Promise<string> {
@@ -398,7 +397,7 @@ export async function explainRevert(
     case "EscrowUnknownRefund": {
       const count =
         client === undefined ? undefined : await look(() => client.escrow.refundCount());
-      return `refund #${big(args, "refundId")} does not exist on network "${context.networkName}"${count === undefined ? "" : ` (refunds here are #1 to #${count})`}`;
+      return `refund #${big(args, "refundId")} does not exist on network "${context.networkName}"${count === undefined ? "" : existingIds(count, "refunds", "no refund was requested yet")}`;
     }
     case "EscrowUnknownOwedClaim":
       return `owed compensation claim #${big(args, "owedId")} does not exist`;

@@ -75,6 +75,14 @@ export function parseDuration(text: string, option: string): number {
 }
 
 /** `2025-11-25 16:11:05 UTC`. */
+/**
+ * The hint after "X #n does not exist": which ids do exist, e.g. " (tickets here are #1 to #3)", or
+ * " (no ticket was opened yet)" when there is none.
+ */
+export function existingIds(count: bigint, plural: string, none: string): string {
+  return count === 0n ? ` (${none})` : ` (${plural} here are #1 to #${count})`;
+}
+
 export function formatTime(unixSeconds: number | bigint): string {
   return `${new Date(Number(unixSeconds) * 1000).toISOString().replace("T", " ").slice(0, 19)} UTC`;
 }
