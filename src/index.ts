@@ -37,8 +37,10 @@ export {
 export {
   FORWARD_REQUEST_TYPES,
   forwarderDomain,
+  forwarderDomainFor,
   relay,
   signForwardRequest,
+  signForwardRequestFor,
   type ForwardRequestData,
   type ForwardRequestOptions,
   type RelayOptions,

@@ -1,7 +1,8 @@
-import type { ContractTransactionResponse, Signer, TypedDataDomain } from "ethers";
+import type { ContractTransactionResponse, Provider, Signer, TypedDataDomain } from "ethers";
 
+import type { ERC2771Forwarder } from "./bindings.js";
 import type { CareLedgerClient } from "./client.js";
-import { providerOf } from "./client.js";
+import { CareLedgerError } from "./error.js";
 
 /**
  * A signed ERC-2771 forward request: the struct `ERC2771Forwarder.execute` takes, signature included.
@@ -50,9 +51,14 @@ export const FORWARD_REQUEST_TYPES = {
 /** The default validity of a request: one hour. */
 const DEFAULT_VALIDITY = 3600;
 
-/** The forwarder's EIP-712 domain, read from the contract (EIP-5267), so it always matches. */
-export async function forwarderDomain(client: CareLedgerClient): Promise<TypedDataDomain> {
-  const domain = await client.forwarder.eip712Domain();
+/**
+ * The EIP-712 domain of `forwarder`, read from the contract (EIP-5267), so it always matches.
+ *
+ * @param forwarder The `ERC2771Forwarder`, connected to a runner that has a provider.
+ * @returns Its domain: name, version, chain id and address.
+ */
+export async function forwarderDomainFor(forwarder: ERC2771Forwarder): Promise<TypedDataDomain> {
+  const domain = await forwarder.eip712Domain();
   return {
     name: domain.name,
     version: domain.version,
@@ -62,24 +68,51 @@ export async function forwarderDomain(client: CareLedgerClient): Promise<TypedDa
 }
 
 /**
- * Builds and signs (EIP-712) a forward request for `signer` to call `target` with `data` through
- * CareLedger's forwarder. Without `gas`, the call is estimated as if the signer made it directly, which
- * also surfaces its revert (decode it with `decodeRevert`) before anything is signed.
+ * The EIP-712 domain of CareLedger's forwarder (name "CareLedger", version "1"), read from the
+ * contract (EIP-5267), so it always matches.
+ *
+ * @param client A client from `connect`.
+ * @returns The domain of `client.forwarder`.
  */
-export async function signForwardRequest(
-  client: CareLedgerClient,
+export async function forwarderDomain(client: CareLedgerClient): Promise<TypedDataDomain> {
+  return forwarderDomainFor(client.forwarder);
+}
+
+/**
+ * Builds and signs (EIP-712) a forward request for `signer` to call `target` with `data` through
+ * `forwarder`, any `ERC2771Forwarder` (the lower level of `signForwardRequest`, for code that holds the
+ * forwarder contract rather than a client). The domain and the signer's nonce are read from the
+ * forwarder. Without `gas`, the call is estimated as if the signer made it directly, which also surfaces
+ * its revert (decode it with `decodeRevert`) before anything is signed.
+ *
+ * @param forwarder The forwarder that will execute the request, connected to a runner with a provider
+ * (else the signer's provider is used).
+ * @param signer Who signs the request: the contracts see it as the caller (`_msgSender()`).
+ * @param target The address of the contract to call.
+ * @param data The calldata (hex).
+ * @param options Deadline, gas and value; see `ForwardRequestOptions` for the defaults.
+ * @returns The signed request, ready for `forwarder.execute(request, { value: request.value })`.
+ * @throws CareLedgerError when neither the forwarder's runner nor the signer has a provider.
+ */
+export async function signForwardRequestFor(
+  forwarder: ERC2771Forwarder,
   signer: Signer,
   target: string,
   data: string,
   options: ForwardRequestOptions = {},
 ): Promise<ForwardRequestData> {
-  const provider = providerOf(client);
+  const provider = forwarder.runner?.provider ?? signer.provider;
+  if (provider === null) {
+    throw new CareLedgerError(
+      "neither the forwarder's runner nor the signer has a provider: connect one of them to a provider",
+    );
+  }
   const from = await signer.getAddress();
   const value = options.value ?? 0n;
   const [nonce, domain, deadline, gas] = await Promise.all([
-    client.forwarder.nonces(from),
-    forwarderDomain(client),
-    options.deadline ?? latestTimestamp(client).then((now) => now + DEFAULT_VALIDITY),
+    forwarder.nonces(from),
+    forwarderDomainFor(forwarder),
+    options.deadline ?? latestTimestamp(provider).then((now) => now + DEFAULT_VALIDITY),
     options.gas ?? provider.estimateGas({ from, to: target, data, value }),
   ]);
   const message = { from, to: target, value, gas, nonce, deadline, data };
@@ -89,6 +122,29 @@ export async function signForwardRequest(
     message,
   );
   return { from, to: target, value, gas, deadline, data, signature };
+}
+
+/**
+ * Builds and signs (EIP-712) a forward request for `signer` to call `target` with `data` through
+ * CareLedger's forwarder (`signForwardRequestFor` on `client.forwarder`). Without `gas`, the call is
+ * estimated as if the signer made it directly, which also surfaces its revert (decode it with
+ * `decodeRevert`) before anything is signed.
+ *
+ * @param client A client from `connect`.
+ * @param signer Who signs the request: the contracts see it as the caller (`_msgSender()`).
+ * @param target The address of the contract to call (one of `client.addresses`).
+ * @param data The calldata (hex).
+ * @param options Deadline, gas and value; see `ForwardRequestOptions` for the defaults.
+ * @returns The signed request, ready for `client.forwarder.execute(request, { value: request.value })`.
+ */
+export async function signForwardRequest(
+  client: CareLedgerClient,
+  signer: Signer,
+  target: string,
+  data: string,
+  options: ForwardRequestOptions = {},
+): Promise<ForwardRequestData> {
+  return signForwardRequestFor(client.forwarder, signer, target, data, options);
 }
 
 /**
@@ -112,7 +168,7 @@ export async function relay(
   return client.forwarder.connect(relayer).execute(request, { value: request.value });
 }
 
-async function latestTimestamp(client: CareLedgerClient): Promise<number> {
-  const block = await providerOf(client).getBlock("latest");
+async function latestTimestamp(provider: Provider): Promise<number> {
+  const block = await provider.getBlock("latest");
   return block === null ? Math.floor(Date.now() / 1000) : block.timestamp;
 }

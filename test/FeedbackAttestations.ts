@@ -20,10 +20,10 @@ import {
   hashOf,
   openTicket,
   resolvedTicket,
-  signForwardRequest,
   statsOf,
   type FeedbackFixture,
 } from "./helpers/feedback.js";
+import { signForwardRequest } from "./helpers/forwarder.js";
 
 const connection = await network.create();
 const deployFeedbackFixture = feedbackFixture(connection);
@@ -273,7 +273,6 @@ describe("FeedbackAttestations", function () {
         const { feedback, forwarder, customer, relayer, ticketId } = await withResolvedTicket();
         const data = feedback.interface.encodeFunctionData("attest", [ticketId, 5, COMMENT]);
         const request = await signForwardRequest(
-          connection,
           forwarder,
           customer,
           await feedback.getAddress(),
@@ -297,7 +296,6 @@ describe("FeedbackAttestations", function () {
         const { feedback, forwarder, stranger, relayer, ticketId } = await withResolvedTicket();
         const data = feedback.interface.encodeFunctionData("attest", [ticketId, 5, COMMENT]);
         const request = await signForwardRequest(
-          connection,
           forwarder,
           stranger,
           await feedback.getAddress(),
@@ -614,7 +612,6 @@ describe("FeedbackAttestations", function () {
       const fx = await withFeedback();
       const data = fx.feedback.interface.encodeFunctionData("amend", [fx.feedbackId, 1, COMMENT]);
       const request = await signForwardRequest(
-        connection,
         fx.forwarder,
         fx.customer,
         await fx.feedback.getAddress(),

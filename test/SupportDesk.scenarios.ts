@@ -6,21 +6,23 @@ import { network } from "hardhat";
 import { type ISupportDesk, SupportDesk__factory } from "../typechain-types/index.js";
 import {
   DAY,
-  FORWARD_REQUEST_TYPES,
   HOUR,
   Status,
   type DeskFixture,
   commitment,
   defaultPolicy,
   deskFixture,
-  forwarderDomain,
   impersonate,
   mined,
   openTicket,
   pinAt,
-  signDeskRequest,
   values,
 } from "./helpers/desk.js";
+import {
+  FORWARD_REQUEST_TYPES,
+  forwarderDomainFor,
+  signForwardRequest,
+} from "./helpers/forwarder.js";
 
 const connection = await network.create();
 const { loadFixture } = connection.networkHelpers;
@@ -46,7 +48,7 @@ describe("SupportDesk scenarios", function () {
       const orderRef = commitment("order 7");
       const content = commitment("wrong colour");
 
-      const open = await signDeskRequest(
+      const open = await signForwardRequest(
         f.forwarder,
         f.customer,
         deskAddress,
@@ -61,7 +63,7 @@ describe("SupportDesk scenarios", function () {
       await f.desk.connect(f.agent).awaitCustomer(1n, commitment("waiting for the size"));
 
       const reply = commitment("size 38");
-      const message = await signDeskRequest(
+      const message = await signForwardRequest(
         f.forwarder,
         f.customer,
         deskAddress,
@@ -81,7 +83,7 @@ describe("SupportDesk scenarios", function () {
       const f = await loadFixture(deployDeskFixture);
       const { id } = await openTicket(f, f.customer);
       await f.desk.connect(f.agent).resolveTicket(id, commitment("refunded"));
-      const confirm = await signDeskRequest(
+      const confirm = await signForwardRequest(
         f.forwarder,
         f.customer,
         await f.desk.getAddress(),
@@ -95,7 +97,7 @@ describe("SupportDesk scenarios", function () {
     it("refuses a request the customer did not sign", async function () {
       const f = await loadFixture(deployDeskFixture);
       const { id } = await openTicket(f, f.customer);
-      const forged = await signDeskRequest(
+      const forged = await signForwardRequest(
         f.forwarder,
         f.stranger,
         await f.desk.getAddress(),
@@ -104,7 +106,7 @@ describe("SupportDesk scenarios", function () {
       forged.from = f.customer.address;
       const nonce = await f.forwarder.nonces(f.customer);
       const recovered = verifyTypedData(
-        await forwarderDomain(f.forwarder),
+        await forwarderDomainFor(f.forwarder),
         FORWARD_REQUEST_TYPES,
         { ...forged, nonce },
         forged.signature,
@@ -118,7 +120,7 @@ describe("SupportDesk scenarios", function () {
     it("acts as the signer, not as the relayer: a relayed staff-only call by the customer is refused", async function () {
       const f = await loadFixture(deployDeskFixture);
       const { id } = await openTicket(f, f.customer);
-      const request = await signDeskRequest(
+      const request = await signForwardRequest(
         f.forwarder,
         f.customer,
         await f.desk.getAddress(),
@@ -164,7 +166,7 @@ describe("SupportDesk scenarios", function () {
         desk.interface.encodeFunctionData("postMessage", [a.id, commitment("batch a")]),
         desk.interface.encodeFunctionData("postMessage", [b.id, commitment("batch b")]),
       ];
-      const request = await signDeskRequest(
+      const request = await signForwardRequest(
         f.forwarder,
         f.customer,
         await desk.getAddress(),
@@ -198,7 +200,7 @@ describe("SupportDesk scenarios", function () {
         desk.interface.encodeFunctionData("resolveTicket", [id, commitment("spoofed")]),
         f.agent.address,
       ]);
-      const request = await signDeskRequest(
+      const request = await signForwardRequest(
         f.forwarder,
         f.customer,
         await desk.getAddress(),

@@ -9,11 +9,7 @@ import {
   toUtf8Bytes,
 } from "ethers";
 
-import {
-  ISupportDesk__factory,
-  type ERC2771Forwarder,
-  type ISupportDesk,
-} from "../../typechain-types/index.js";
+import { ISupportDesk__factory, type ISupportDesk } from "../../typechain-types/index.js";
 import { careLedgerFixture, type CareLedgerFixture, type Connection } from "./fixture.js";
 
 /*//////////////////////////////////////////////////////////////
@@ -410,74 +406,4 @@ export async function impersonate(f: DeskFixture, address: string): Promise<Hard
   await f.connection.networkHelpers.impersonateAccount(address);
   await f.connection.networkHelpers.setBalance(address, 10n ** 18n);
   return f.connection.ethers.getSigner(address);
-}
-
-/*//////////////////////////////////////////////////////////////
-                      GASLESS (ERC-2771)
-//////////////////////////////////////////////////////////////*/
-
-/** `ERC2771Forwarder.ForwardRequestData`, ready for `forwarder.execute`. */
-export interface ForwardRequestData {
-  from: string;
-  to: string;
-  value: bigint;
-  gas: bigint;
-  deadline: bigint;
-  data: string;
-  signature: string;
-}
-
-/** The forwarder's EIP-712 type of a request. */
-export const FORWARD_REQUEST_TYPES = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-};
-
-/** The deployment forwarder's EIP-712 domain: name "CareLedger", version "1". */
-export async function forwarderDomain(forwarder: ERC2771Forwarder): Promise<{
-  name: string;
-  version: string;
-  chainId: bigint;
-  verifyingContract: string;
-}> {
-  const provider = forwarder.runner?.provider;
-  if (provider === null || provider === undefined) throw new Error("the forwarder has no provider");
-  const { chainId } = await provider.getNetwork();
-  return {
-    name: "CareLedger",
-    version: "1",
-    chainId,
-    verifyingContract: await forwarder.getAddress(),
-  };
-}
-
-/**
- * Signs a request for the deployment's forwarder (EIP-712 domain "CareLedger", version "1") that
- * calls `to` with `data` on behalf of `signer`; a relayer submits it with `forwarder.execute`.
- * (A minimal signer for the desk tests; the shared one lives in test/helpers/forwarder.ts.)
- */
-export async function signDeskRequest(
-  forwarder: ERC2771Forwarder,
-  signer: HardhatEthersSigner,
-  to: string,
-  data: string,
-  options: { gas?: bigint; deadline?: bigint } = {},
-): Promise<ForwardRequestData> {
-  const provider = signer.provider;
-  if (provider === null) throw new Error("the signer has no provider");
-  const latest = await provider.getBlock("latest");
-  const gas = options.gas ?? 300_000n;
-  const deadline = options.deadline ?? BigInt((latest?.timestamp ?? 0) + 3_600);
-  const nonce = await forwarder.nonces(signer.address);
-  const domain = await forwarderDomain(forwarder);
-  const message = { from: signer.address, to, value: 0n, gas, nonce, deadline, data };
-  const signature = await signer.signTypedData(domain, FORWARD_REQUEST_TYPES, message);
-  return { from: signer.address, to, value: 0n, gas, deadline, data, signature };
 }

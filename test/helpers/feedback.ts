@@ -1,7 +1,6 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 
-import type { ERC2771Forwarder } from "../../typechain-types/index.js";
 import { careLedgerFixture, type CareLedgerFixture, type Connection } from "./fixture.js";
 
 /** `SupportDesk.Status`, in declaration order. */
@@ -114,67 +113,4 @@ export async function statsOf(
 ): Promise<[bigint, bigint, bigint[]]> {
   const [count, sum, histogram] = await fx.feedback.merchantStats(merchantId);
   return [count, sum, [...histogram]];
-}
-
-/** What `ERC2771Forwarder.execute` takes: a request and its signer's EIP-712 signature. */
-export interface ForwardRequestData {
-  from: string;
-  to: string;
-  value: bigint;
-  gas: bigint;
-  deadline: bigint;
-  data: string;
-  signature: string;
-}
-
-const FORWARD_REQUEST_TYPES = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-};
-
-/**
- * `signer` signs a request for the CareLedger forwarder (EIP-712 domain "CareLedger", version "1") to
- * call contract address `to` with calldata `data` (hex); anyone (a relayer) may then submit it with `forwarder.execute(request)`.
- */
-export async function signForwardRequest(
-  connection: Connection,
-  forwarder: ERC2771Forwarder,
-  signer: HardhatEthersSigner,
-  to: string,
-  data: string,
-  gas: bigint = 300_000n,
-): Promise<ForwardRequestData> {
-  const { chainId } = await connection.ethers.provider.getNetwork();
-  const domain = {
-    name: "CareLedger",
-    version: "1",
-    chainId,
-    verifyingContract: await forwarder.getAddress(),
-  };
-  const request = {
-    from: signer.address,
-    to,
-    value: 0n,
-    gas,
-    nonce: await forwarder.nonces(signer.address),
-    deadline: BigInt(await connection.networkHelpers.time.latest()) + 3_600n,
-    data,
-  };
-  const signature = await signer.signTypedData(domain, FORWARD_REQUEST_TYPES, request);
-  return {
-    from: request.from,
-    to: request.to,
-    value: request.value,
-    gas: request.gas,
-    deadline: request.deadline,
-    data: request.data,
-    signature,
-  };
 }

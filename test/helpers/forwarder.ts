@@ -1,98 +1,47 @@
-import { hexlify } from "ethers";
-import type { Addressable, BigNumberish, BytesLike, Signer, TypedDataField } from "ethers";
+import type { Addressable, Signer, TypedDataField } from "ethers";
 
+import {
+  FORWARD_REQUEST_TYPES as SDK_FORWARD_REQUEST_TYPES,
+  signForwardRequestFor,
+  type ForwardRequestData,
+  type ForwardRequestOptions,
+} from "../../src/index.js";
 import type { ERC2771Forwarder } from "../../typechain-types/index.js";
 
-/** The request `ERC2771Forwarder.execute` takes: what was signed, plus the signature. */
-export interface ForwardRequestData {
-  from: string;
-  to: string;
-  value: bigint;
-  gas: bigint;
-  deadline: bigint;
-  data: string;
-  signature: string;
-}
-
-/** What a signed forward request may set beyond the call itself. */
-export interface ForwardRequestOptions {
-  /** Wei sent along with the call (the relayer pays it with `execute{value}`). Default 0. */
-  value?: BigNumberish;
-  /** Gas the forwarder must give the call. Default 1,000,000. */
-  gas?: BigNumberish;
-  /** Last second (unix time) at which the request may be executed. Default: latest block + 1 hour. */
-  deadline?: BigNumberish;
-  /** The signer's forwarder nonce. Default: read from the forwarder. */
-  nonce?: BigNumberish;
-}
-
-/** EIP-712 type of OpenZeppelin's `ERC2771Forwarder` request (the nonce is signed but not sent). */
-export const FORWARD_REQUEST_TYPES: Record<string, TypedDataField[]> = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-};
-
-const DEFAULT_GAS = 1_000_000n;
-const DEFAULT_VALIDITY_SECONDS = 3600n;
+// The tests sign forward requests with the package's own code (src/relay.ts), so what they exercise is
+// what integrators ship; this file only adapts it to the tests' habits.
+export { forwarderDomainFor, type ForwardRequestData } from "../../src/index.js";
 
 /**
- * Signs, as `signer`, a request for `forwarder` to call `target` with `data`, and returns it ready for
- * `forwarder.execute(request, { value: request.value })` by any relayer. The EIP-712 domain is read from
- * the forwarder itself (`eip712Domain()`: name "CareLedger", version "1", chain id, address), so the
- * helper works for any deployment and any of the three contracts.
+ * The forwarder's EIP-712 request type, mutable, as ethers' `verifyTypedData` / `signTypedData` take it
+ * (the package exports it `as const`). For tests that recover or forge signatures by hand.
+ */
+export const FORWARD_REQUEST_TYPES: Record<string, TypedDataField[]> = {
+  ForwardRequest: [...SDK_FORWARD_REQUEST_TYPES.ForwardRequest],
+};
+
+/**
+ * Gas the forwarder must give the call unless a test says otherwise. Fixed rather than estimated (the
+ * package's default) so that requests whose inner call reverts can still be signed and relayed.
+ */
+export const DEFAULT_GAS = 1_000_000n;
+
+/**
+ * Signs, as `signer`, a request for `forwarder` to call `target` with `data` (`signForwardRequestFor`
+ * of the package, with gas `DEFAULT_GAS` by default), ready for
+ * `forwarder.execute(request, { value: request.value })` by any relayer. The EIP-712 domain and the
+ * nonce are read from the forwarder; the deadline defaults to the latest block + 1 hour.
  */
 export async function signForwardRequest(
   forwarder: ERC2771Forwarder,
   signer: Signer,
   target: string | Addressable,
-  data: BytesLike,
+  data: string,
   options: ForwardRequestOptions = {},
 ): Promise<ForwardRequestData> {
-  const from = await signer.getAddress();
   const to = typeof target === "string" ? target : await target.getAddress();
-  const domain = await forwarder.eip712Domain();
-  const nonce = options.nonce ?? (await forwarder.nonces(from));
-  let deadline: bigint;
-  if (options.deadline === undefined) {
-    const latest = await signer.provider?.getBlock("latest");
-    if (latest === null || latest === undefined) throw new Error("the signer needs a provider");
-    deadline = BigInt(latest.timestamp) + DEFAULT_VALIDITY_SECONDS;
-  } else {
-    deadline = BigInt(options.deadline);
-  }
-  const message = {
-    from,
-    to,
-    value: BigInt(options.value ?? 0n),
-    gas: BigInt(options.gas ?? DEFAULT_GAS),
-    nonce: BigInt(nonce),
-    deadline,
-    data: hexlify(data),
-  };
-  const signature = await signer.signTypedData(
-    {
-      name: domain.name,
-      version: domain.version,
-      chainId: domain.chainId,
-      verifyingContract: domain.verifyingContract,
-    },
-    FORWARD_REQUEST_TYPES,
-    message,
-  );
-  return {
-    from: message.from,
-    to: message.to,
-    value: message.value,
-    gas: message.gas,
-    deadline: message.deadline,
-    data: message.data,
-    signature,
-  };
+  return signForwardRequestFor(forwarder, signer, to, data, {
+    ...options,
+    gas: options.gas ?? DEFAULT_GAS,
+  });
 }
