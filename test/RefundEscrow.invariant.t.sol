@@ -43,12 +43,64 @@ contract EscrowWorld {
     function _balanceOf(address token, address account) internal view returns (uint256) {
         return token == address(0) ? account.balance : IERC20(token).balanceOf(account);
     }
+
+    /// @dev The compensation terms each merchant promises in setUp (merchant 3 promises none). The handler
+    /// checks every compensation against these, not against what the desk reports.
+    function _terms(uint32 merchantId) internal view returns (ISupportDesk.SlaCompensation memory terms) {
+        if (merchantId == 1) return ISupportDesk.SlaCompensation(address(0), 0.1 ether, 0.2 ether, false);
+        if (merchantId == 2) return ISupportDesk.SlaCompensation(address(tusd), 5e18, 1e19, true);
+    }
 }
 
 /// @notice Bounded random actions on the escrow (and the desk moves that pay compensation), with ghost
-/// variables for what the invariants check.
+/// variables for what the invariants check. Compensation is counted from the escrow's own events, recorded
+/// around every action (`recorded`), so it is seen whatever paid it: a claim, the desk's auto-pay nested in
+/// a desk or refund call, or an owed claim settled later.
 contract EscrowHandler is EscrowWorld {
+    /// @notice What the handler saw of one owed claim, from its `SlaCompensationOwed` and
+    /// `OwedCompensationPaid` events.
+    /// @param ticketId The ticket it compensates.
+    /// @param merchantId Who owes it.
+    /// @param customer Who is owed.
+    /// @param token What is owed.
+    /// @param amount How much.
+    /// @param coveredAt The merchant's cumulative owed total in `token` once this claim is counted, summed
+    /// by the handler from the events (FIFO coverage must reach it before the claim is paid).
+    /// @param payouts How many times it was paid.
+    /// @param paidAmount How much was paid for it in all.
+    /// @param coveredWhenPaid The merchant's cumulative covered total in `token` when it was last paid.
+    /// @param paidElsewhere Whether a payout went to another customer or in another token.
+    struct GhostOwed {
+        uint256 ticketId;
+        uint32 merchantId;
+        address customer;
+        address token;
+        uint256 amount;
+        uint256 coveredAt;
+        uint256 payouts;
+        uint256 paidAmount;
+        uint256 coveredWhenPaid;
+        bool paidElsewhere;
+    }
+
+    /// @dev One compensation being read from the logs: an `SlaCompensationOwed` and the
+    /// `SlaCompensationPaid` right after it (same ticket and deadlines) are the two parts of one.
+    struct Compensation {
+        uint256 ticketId;
+        uint32 merchantId;
+        address customer;
+        uint8 deadlines;
+        address token;
+        uint256 amount;
+        bool open;
+    }
+
+    uint8 internal constant _FIRST_RESPONSE = 1;
+    uint8 internal constant _RESOLUTION = 2;
+
     uint256[] internal _tickets;
+    /// @dev The ticket reopened last (0 before any), picked more often so its new cycle gets worked on.
+    uint256 internal _reopened;
 
     /// @notice How many times each refund was paid (must never exceed 1).
     mapping(uint256 refundId => uint256 count) public ghostPayouts;
@@ -57,6 +109,38 @@ contract EscrowHandler is EscrowWorld {
     bool public ghostWrongPayout;
     /// @notice Successful calls per action, to see that the handler exercises the escrow.
     mapping(bytes32 action => uint256 count) public ghostCalls;
+
+    /// @notice Each ticket's service cycle as the handler counts it: 0 when opened, +1 on every reopen.
+    mapping(uint256 ticketId => uint256 cycle) public ghostCycle;
+    /// @notice Compensations seen per ticket, cycle and deadline (1 first response, 2 resolution),
+    /// whether paid at once, recorded as owed, or both (a reserve that covered part of it).
+    mapping(uint256 ticketId => mapping(uint256 cycle => mapping(uint8 deadline => uint256 count)))
+        public ghostCompensations;
+    /// @notice Compensations seen in all, and those seen in a reopened ticket's later cycle.
+    uint256 public ghostCompensationCount;
+    uint256 public ghostLaterCycleCompensations;
+    /// @notice The first thing wrong with a compensation event (empty while none was wrong).
+    string public ghostCompensationError;
+
+    /// @notice Owed claims seen (`SlaCompensationOwed`), in id order.
+    uint256 public ghostOwedCount;
+    mapping(uint256 owedId => GhostOwed claim) internal _ghostOwed;
+    /// @notice Per merchant and token: owed in all, covered by deposits and releases, and settled, summed
+    /// from the events.
+    mapping(uint32 merchantId => mapping(address token => uint256 amount)) public ghostOwedTotal;
+    mapping(uint32 merchantId => mapping(address token => uint256 amount)) public ghostOwedCovered;
+    mapping(uint32 merchantId => mapping(address token => uint256 amount)) public ghostOwedSettled;
+    /// @notice The first thing wrong with an owed-claim event (empty while none was wrong).
+    string public ghostOwedError;
+
+    /// @dev Records the escrow's events of the whole action and books them at its end. The recorder also
+    /// keeps what reverted calls emitted, so every `catch` `_discard`s, and an action `_collect`s what its
+    /// successful calls emitted before it tries another call that may fail.
+    modifier recorded() {
+        _VM.recordLogs();
+        _;
+        _collect();
+    }
 
     constructor(
         SupportDesk desk_,
@@ -87,7 +171,7 @@ contract EscrowHandler is EscrowWorld {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Funds a reserve; half of the time one that owes compensation, so owed claims get covered.
-    function deposit(uint256 merchantSeed, uint256 tokenSeed, uint256 amount) external {
+    function deposit(uint256 merchantSeed, uint256 tokenSeed, uint256 amount) external recorded {
         uint32 merchantId = uint32(_bound(merchantSeed, 1, MERCHANTS));
         address token = _token(tokenSeed % TOKENS);
         if (merchantSeed % 2 == 0) (merchantId, token) = _owingOr(merchantId, token);
@@ -95,7 +179,7 @@ contract EscrowHandler is EscrowWorld {
         ++ghostCalls["deposit"];
     }
 
-    function withdrawReserve(uint256 merchantSeed, uint256 tokenSeed, uint256 amount) external {
+    function withdrawReserve(uint256 merchantSeed, uint256 tokenSeed, uint256 amount) external recorded {
         uint32 merchantId = uint32(_bound(merchantSeed, 1, MERCHANTS));
         address token = _token(tokenSeed % TOKENS);
         uint256 available = escrow.reserveOf(merchantId, token);
@@ -104,10 +188,12 @@ contract EscrowHandler is EscrowWorld {
         _VM.prank(_admins[merchantId - 1]);
         try escrow.withdrawReserve(merchantId, token, amount, sink) {
             ++ghostCalls["withdrawReserve"];
-        } catch {}
+        } catch {
+            _discard();
+        }
     }
 
-    function openTicket(uint256 customerSeed, uint256 merchantSeed) external {
+    function openTicket(uint256 customerSeed, uint256 merchantSeed) external recorded {
         address customer = _customers[customerSeed % CUSTOMERS];
         uint32 merchantId = uint32(_bound(merchantSeed, 1, MERCHANTS));
         _VM.prank(customer);
@@ -115,7 +201,7 @@ contract EscrowHandler is EscrowWorld {
         ++ghostCalls["openTicket"];
     }
 
-    function requestRefund(uint256 ticketSeed, uint256 tokenSeed, uint256 amount) external {
+    function requestRefund(uint256 ticketSeed, uint256 tokenSeed, uint256 amount) external recorded {
         uint256 ticketId = _pickTicket(ticketSeed);
         (address customer, uint32 merchantId, ) = desk.ticketCore(ticketId);
         address token = _token(tokenSeed % TOKENS);
@@ -127,10 +213,17 @@ contract EscrowHandler is EscrowWorld {
         _VM.prank(customer);
         try escrow.requestRefund(ticketId, token, amount, keccak256("reason")) {
             ++ghostCalls["requestRefund"];
-        } catch {}
+        } catch {
+            _discard();
+        }
     }
 
-    function issueRefund(uint256 ticketSeed, uint256 tokenSeed, uint256 amount, bool resolve) external {
+    function issueRefund(
+        uint256 ticketSeed,
+        uint256 tokenSeed,
+        uint256 amount,
+        bool resolve
+    ) external recorded {
         uint256 ticketId = _pickTicket(ticketSeed);
         (address customer, uint32 merchantId, ) = desk.ticketCore(ticketId);
         address token = _token(tokenSeed % TOKENS);
@@ -145,17 +238,21 @@ contract EscrowHandler is EscrowWorld {
             ) {
                 ++ghostPayouts[refundId];
                 ++ghostCalls["issueRefundAndResolve"];
-            } catch {}
+            } catch {
+                _discard();
+            }
         } else {
             try escrow.issueRefund(ticketId, token, amount, keccak256("issued")) returns (uint256 refundId) {
                 ++ghostPayouts[refundId];
                 _checkReceipt(customer, token, amount, before);
                 ++ghostCalls["issueRefund"];
-            } catch {}
+            } catch {
+                _discard();
+            }
         }
     }
 
-    function approveRefund(uint256 refundSeed, bool resolve) external {
+    function approveRefund(uint256 refundSeed, bool resolve) external recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         uint256 before = _received(refund.customer, refund.token);
@@ -164,27 +261,33 @@ contract EscrowHandler is EscrowWorld {
             try escrow.approveRefundAndResolve(refundId, keccak256("resolved")) {
                 ++ghostPayouts[refundId];
                 ++ghostCalls["approveRefundAndResolve"];
-            } catch {}
+            } catch {
+                _discard();
+            }
         } else {
             try escrow.approveRefund(refundId) {
                 ++ghostPayouts[refundId];
                 _checkReceipt(refund.customer, refund.token, refund.amount, before);
                 ++ghostCalls["approveRefund"];
-            } catch {}
+            } catch {
+                _discard();
+            }
         }
     }
 
-    function rejectRefund(uint256 refundSeed) external {
+    function rejectRefund(uint256 refundSeed) external recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         _VM.prank(_admins[refund.merchantId - 1]);
         try escrow.rejectRefund(refundId, keccak256("no")) {
             ++ghostCalls["rejectRefund"];
-        } catch {}
+        } catch {
+            _discard();
+        }
     }
 
     /// @notice Jumps past the dispute window of a rejection (if it is one) and finalizes it.
-    function finalizeRejection(uint256 refundSeed) external {
+    function finalizeRejection(uint256 refundSeed) external recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         if (refund.status == IRefundEscrow.RefundStatus.Rejected && block.timestamp <= refund.deadline) {
@@ -192,11 +295,13 @@ contract EscrowHandler is EscrowWorld {
         }
         try escrow.finalizeRejection(refundId) {
             ++ghostCalls["finalizeRejection"];
-        } catch {}
+        } catch {
+            _discard();
+        }
     }
 
     /// @notice Jumps past the response deadline of a request (if it is one) and executes it.
-    function executeRefund(uint256 refundSeed) external {
+    function executeRefund(uint256 refundSeed) external recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         if (refund.status == IRefundEscrow.RefundStatus.Requested && block.timestamp <= refund.deadline) {
@@ -207,19 +312,23 @@ contract EscrowHandler is EscrowWorld {
             ++ghostPayouts[refundId];
             _checkReceipt(refund.customer, refund.token, refund.amount, before);
             ++ghostCalls["executeRefund"];
-        } catch {}
+        } catch {
+            _discard();
+        }
     }
 
-    function disputeRefund(uint256 refundSeed) external {
+    function disputeRefund(uint256 refundSeed) external recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         _VM.prank(refund.customer);
         try escrow.disputeRefund(refundId, keccak256("unfair")) {
             ++ghostCalls["disputeRefund"];
-        } catch {}
+        } catch {
+            _discard();
+        }
     }
 
-    function resolveDispute(uint256 refundSeed, bool payCustomer) external {
+    function resolveDispute(uint256 refundSeed, bool payCustomer) external recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         uint256 before = _received(refund.customer, refund.token);
@@ -230,19 +339,23 @@ contract EscrowHandler is EscrowWorld {
                 _checkReceipt(refund.customer, refund.token, refund.amount, before);
             }
             ++ghostCalls["resolveDispute"];
-        } catch {}
+        } catch {
+            _discard();
+        }
     }
 
-    function cancelRefund(uint256 refundSeed) external {
+    function cancelRefund(uint256 refundSeed) external recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         _VM.prank(refund.customer);
         try escrow.cancelRefund(refundId) {
             ++ghostCalls["cancelRefund"];
-        } catch {}
+        } catch {
+            _discard();
+        }
     }
 
-    function withdrawCredit(uint256 customerSeed, uint256 tokenSeed) external {
+    function withdrawCredit(uint256 customerSeed, uint256 tokenSeed) external recorded {
         address customer = _customers[customerSeed % CUSTOMERS];
         address token = _token(tokenSeed % TOKENS);
         if (escrow.creditOf(customer, token) == 0) return;
@@ -252,16 +365,32 @@ contract EscrowHandler is EscrowWorld {
         ++ghostCalls["withdrawCredit"];
     }
 
-    function claimSlaCompensation(uint256 ticketSeed) external {
+    /// @notice Anyone (here the handler) claims a ticket's missed deadlines; the customer must receive
+    /// what the compensation events say was paid. With `drainFirst`, a refund request first locks all the
+    /// merchant has in its compensation token, so the compensation becomes owed.
+    function claimSlaCompensation(uint256 ticketSeed, bool drainFirst) external recorded {
         uint256 ticketId = _pickTicket(ticketSeed);
+        if (drainFirst) _drainCompensationReserve(ticketId);
+        (address customer, address token, uint256 before) = _compensationReceiver(ticketId);
         try escrow.claimSlaCompensation(ticketId) {
+            _checkReceipt(customer, token, _collect(), before);
             ++ghostCalls["claimSlaCompensation"];
-        } catch {}
+        } catch {
+            _discard();
+            return;
+        }
+        // A second claim in the same instant finds nothing new missed: refused, or counted if it pays.
+        try escrow.claimSlaCompensation(ticketId) {
+            _collect();
+            ++ghostCalls["claimAgain"];
+        } catch {
+            _discard();
+        }
     }
 
     /// @notice Settles an owed claim: tries the unpaid ones from a random start until one is covered.
     /// With `coverFirst`, the owing merchant first deposits what it owes (as a merchant would).
-    function settleOwedCompensation(uint256 owedSeed, bool coverFirst) external {
+    function settleOwedCompensation(uint256 owedSeed, bool coverFirst) external recorded {
         uint256 count = escrow.owedClaimCount();
         if (count == 0) return;
         if (coverFirst) {
@@ -269,46 +398,98 @@ contract EscrowHandler is EscrowWorld {
             if (merchantId != 0) {
                 (uint256 uncovered, ) = escrow.owedOf(merchantId, token);
                 _deposit(merchantId, token, uncovered);
+                _collect(); // book the coverage before the tries below, whose failures are discarded
             }
         }
         uint256 start = _bound(owedSeed, 1, count);
+        // First settle again the first paid claim from `start`, if any: that must be refused.
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 owedId = ((start - 1 + i) % count) + 1;
+            if (!escrow.getOwedClaim(owedId).paid) continue;
+            _settleAgain(owedId);
+            break;
+        }
         for (uint256 i = 0; i < count; ++i) {
             uint256 owedId = ((start - 1 + i) % count) + 1;
             IRefundEscrow.OwedClaim memory claim = escrow.getOwedClaim(owedId);
             if (claim.paid) continue;
             uint256 before = _received(claim.customer, claim.token);
             try escrow.settleOwedCompensation(owedId) {
+                _collect();
                 _checkReceipt(claim.customer, claim.token, claim.amount, before);
                 ++ghostCalls["settleOwedCompensation"];
+                // And right away once more: that must be refused too.
+                _settleAgain(owedId);
                 return;
-            } catch {}
+            } catch {
+                _discard();
+            }
         }
     }
 
     /// @notice A staff answer or resolution on the desk: late ones make the desk auto-pay (merchant 2).
-    function deskStaffMove(uint256 ticketSeed, bool resolve) external {
+    /// With `drainFirst`, as in `claimSlaCompensation`: the auto-paid compensation becomes owed.
+    function deskStaffMove(uint256 ticketSeed, bool resolve, bool drainFirst) external recorded {
         uint256 ticketId = _pickTicket(ticketSeed);
+        if (drainFirst) _drainCompensationReserve(ticketId);
         (, uint32 merchantId, ) = desk.ticketCore(ticketId);
+        (address customer, address token, uint256 before) = _compensationReceiver(ticketId);
         _VM.prank(_admins[merchantId - 1]);
         if (resolve) {
             try desk.resolveTicket(ticketId, keccak256("done")) {
+                _checkReceipt(customer, token, _collect(), before);
                 ++ghostCalls["deskResolve"];
-            } catch {}
+            } catch {
+                _discard();
+            }
         } else {
             try desk.postMessage(ticketId, keccak256("answer")) {
+                _checkReceipt(customer, token, _collect(), before);
                 ++ghostCalls["deskAnswer"];
-            } catch {}
+            } catch {
+                _discard();
+            }
         }
     }
 
     /// @notice The customer escalates a late ticket (auto-pays at merchant 2).
-    function escalate(uint256 ticketSeed) external {
+    function escalate(uint256 ticketSeed) external recorded {
         uint256 ticketId = _pickTicket(ticketSeed);
-        (address customer, , ) = desk.ticketCore(ticketId);
+        (address customer, address token, uint256 before) = _compensationReceiver(ticketId);
         _VM.prank(customer);
         try desk.escalateTicket(ticketId, keccak256("late")) {
+            _checkReceipt(customer, token, _collect(), before);
             ++ghostCalls["escalate"];
-        } catch {}
+        } catch {
+            _discard();
+        }
+    }
+
+    /// @notice The customer reopens a resolved ticket: a new service cycle, whose deadlines may be
+    /// compensated again.
+    function reopen(uint256 ticketSeed, bool thenWait) external recorded {
+        // The first resolved ticket from a random start (resolved tickets are few).
+        uint256 count = _tickets.length;
+        uint256 ticketId;
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 candidate = _tickets[(ticketSeed + i) % count];
+            if (desk.statusOf(candidate) == ISupportDesk.Status.Resolved) {
+                ticketId = candidate;
+                break;
+            }
+        }
+        if (ticketId == 0) return;
+        (address customer, , ) = desk.ticketCore(ticketId);
+        _VM.prank(customer);
+        try desk.reopenTicket(ticketId, keccak256("again")) {
+            _collect(); // anything before the reopen belongs to the cycle that ended
+            ++ghostCycle[ticketId];
+            _reopened = ticketId;
+            ++ghostCalls["reopen"];
+            if (thenWait) _VM.warp(block.timestamp + 1 days + 1);
+        } catch {
+            _discard();
+        }
     }
 
     function warp(uint256 secondsSeed) external {
@@ -321,6 +502,202 @@ contract EscrowHandler is EscrowWorld {
 
     function ticketCount() external view returns (uint256) {
         return _tickets.length;
+    }
+
+    function ticketAt(uint256 index) external view returns (uint256) {
+        return _tickets[index];
+    }
+
+    function ghostOwedClaim(uint256 owedId) external view returns (GhostOwed memory) {
+        return _ghostOwed[owedId];
+    }
+
+    /// @dev Books the escrow's compensation events recorded since the last `_collect` or `_discard`, in
+    /// order; returns how much compensation they paid out at once (`SlaCompensationPaid`).
+    function _collect() internal returns (uint256 paidOut) {
+        Vm.Log[] memory logs = _VM.getRecordedLogs();
+        Compensation memory current;
+        for (uint256 i = 0; i < logs.length; ++i) {
+            Vm.Log memory log = logs[i];
+            if (log.emitter != address(escrow)) continue;
+            bytes32 topic = log.topics[0];
+            if (topic == IRefundEscrow.SlaCompensationPaid.selector) {
+                (uint8 deadlines, address token, uint256 amount, ) = abi.decode(
+                    log.data,
+                    (uint8, address, uint256, bool)
+                );
+                Compensation memory paid = Compensation({
+                    ticketId: uint256(log.topics[1]),
+                    merchantId: uint32(uint256(log.topics[2])),
+                    customer: address(uint160(uint256(log.topics[3]))),
+                    deadlines: deadlines,
+                    token: token,
+                    amount: amount,
+                    open: true
+                });
+                paidOut += amount;
+                // The paid part of a compensation whose rest was just recorded as owed: the same one.
+                if (_sameCompensation(current, paid)) {
+                    current.amount += amount;
+                } else {
+                    _bookCompensation(current);
+                    current = paid;
+                }
+                _bookCompensation(current);
+            } else if (topic == IRefundEscrow.SlaCompensationOwed.selector) {
+                _bookCompensation(current);
+                current = _bookOwed(log);
+            } else {
+                _bookCompensation(current);
+                if (topic == IRefundEscrow.OwedCompensationCovered.selector) {
+                    uint32 merchantId = uint32(uint256(log.topics[1]));
+                    address token = address(uint160(uint256(log.topics[2])));
+                    ghostOwedCovered[merchantId][token] += abi.decode(log.data, (uint256));
+                } else if (topic == IRefundEscrow.OwedCompensationPaid.selector) {
+                    _bookOwedPaid(log);
+                }
+            }
+        }
+        _bookCompensation(current);
+    }
+
+    /// @dev Drops what a reverted call emitted (the recorder keeps it).
+    function _discard() internal {
+        _VM.getRecordedLogs();
+    }
+
+    /// @dev Counts a compensation against its ticket's current cycle, once per deadline it covers, and
+    /// checks it against the ticket and the terms: the amount (paid and owed together) is exactly the
+    /// terms' amounts for its deadlines.
+    function _bookCompensation(Compensation memory compensation) internal {
+        if (!compensation.open) return;
+        compensation.open = false;
+        uint256 ticketId = compensation.ticketId;
+        uint8 deadlines = compensation.deadlines;
+        (address customer, uint32 merchantId, ) = desk.ticketCore(ticketId);
+        ISupportDesk.SlaCompensation memory terms = _terms(merchantId);
+        uint256 expected;
+        if (deadlines & _FIRST_RESPONSE != 0) expected = terms.firstResponseAmount;
+        if (deadlines & _RESOLUTION != 0) expected += terms.resolutionAmount;
+        if (deadlines == 0 || deadlines > (_FIRST_RESPONSE | _RESOLUTION)) {
+            _compensationError("deadlines are not 1, 2 or 3");
+        } else if (compensation.customer != customer || compensation.merchantId != merchantId) {
+            _compensationError("compensation for another customer or merchant than the ticket's");
+        } else if (compensation.token != terms.token) {
+            _compensationError("compensation in another token than the terms'");
+        } else if (compensation.amount != expected) {
+            _compensationError("compensation differs from the terms for its deadlines");
+        }
+        uint256 cycle = ghostCycle[ticketId];
+        if (deadlines & _FIRST_RESPONSE != 0) ++ghostCompensations[ticketId][cycle][_FIRST_RESPONSE];
+        if (deadlines & _RESOLUTION != 0) ++ghostCompensations[ticketId][cycle][_RESOLUTION];
+        ++ghostCompensationCount;
+        if (cycle != 0) ++ghostLaterCycleCompensations;
+    }
+
+    /// @dev Books an `SlaCompensationOwed`: a new claim (ids must come in order), its place in the
+    /// merchant's FIFO, and returns it as the start of a compensation (a paid part may follow).
+    function _bookOwed(Vm.Log memory log) internal returns (Compensation memory compensation) {
+        uint256 owedId = uint256(log.topics[1]);
+        (uint32 merchantId, uint8 deadlines, address token, uint256 amount) = abi.decode(
+            log.data,
+            (uint32, uint8, address, uint256)
+        );
+        compensation = Compensation({
+            ticketId: uint256(log.topics[2]),
+            merchantId: merchantId,
+            customer: address(uint160(uint256(log.topics[3]))),
+            deadlines: deadlines,
+            token: token,
+            amount: amount,
+            open: true
+        });
+        if (owedId != ++ghostOwedCount) _owedError("owed claim ids not in order");
+        if (amount == 0) _owedError("an owed claim of 0");
+        ghostOwedTotal[merchantId][token] += amount;
+        _ghostOwed[owedId] = GhostOwed({
+            ticketId: compensation.ticketId,
+            merchantId: merchantId,
+            customer: compensation.customer,
+            token: token,
+            amount: amount,
+            coveredAt: ghostOwedTotal[merchantId][token],
+            payouts: 0,
+            paidAmount: 0,
+            coveredWhenPaid: 0,
+            paidElsewhere: false
+        });
+    }
+
+    /// @dev Books an `OwedCompensationPaid` against the claim the handler recorded, with the merchant's
+    /// covered total at that moment.
+    function _bookOwedPaid(Vm.Log memory log) internal {
+        uint256 owedId = uint256(log.topics[1]);
+        (address token, uint256 amount, ) = abi.decode(log.data, (address, uint256, bool));
+        if (owedId == 0 || owedId > ghostOwedCount) _owedError("paid an owed claim never recorded");
+        GhostOwed storage claim = _ghostOwed[owedId];
+        ++claim.payouts;
+        claim.paidAmount += amount;
+        claim.coveredWhenPaid = ghostOwedCovered[claim.merchantId][claim.token];
+        if (address(uint160(uint256(log.topics[2]))) != claim.customer || token != claim.token) {
+            claim.paidElsewhere = true;
+        }
+        ghostOwedSettled[claim.merchantId][claim.token] += amount;
+    }
+
+    function _sameCompensation(Compensation memory a, Compensation memory b) internal pure returns (bool) {
+        return
+            a.open &&
+            a.ticketId == b.ticketId &&
+            a.merchantId == b.merchantId &&
+            a.customer == b.customer &&
+            a.deadlines == b.deadlines &&
+            a.token == b.token;
+    }
+
+    function _compensationError(string memory reason) internal {
+        if (bytes(ghostCompensationError).length == 0) ghostCompensationError = reason;
+    }
+
+    function _owedError(string memory reason) internal {
+        if (bytes(ghostOwedError).length == 0) ghostOwedError = reason;
+    }
+
+    /// @dev Settles paid owed claim `owedId` again (refused by a correct escrow); books whatever it paid.
+    function _settleAgain(uint256 owedId) internal {
+        try escrow.settleOwedCompensation(owedId) {
+            _collect();
+            ++ghostCalls["settleOwedAgain"];
+        } catch {
+            _discard();
+        }
+    }
+
+    /// @dev The ticket's customer requests a refund of all its merchant has available in the compensation
+    /// token (locked until answered), so a compensation now is owed rather than paid.
+    function _drainCompensationReserve(uint256 ticketId) internal {
+        (address customer, uint32 merchantId, ) = desk.ticketCore(ticketId);
+        address token = _terms(merchantId).token;
+        uint256 available = escrow.reserveOf(merchantId, token);
+        if (available == 0 || available > type(uint112).max) return;
+        _VM.prank(customer);
+        try escrow.requestRefund(ticketId, token, available, keccak256("everything")) {
+            _collect();
+            ++ghostCalls["drain"];
+        } catch {
+            _discard();
+        }
+    }
+
+    /// @dev Ticket `ticketId`'s customer, the token its merchant compensates in, and what the customer
+    /// holds of it now (counting credit).
+    function _compensationReceiver(
+        uint256 ticketId
+    ) internal view returns (address customer, address token, uint256 before) {
+        uint32 merchantId;
+        (customer, merchantId, ) = desk.ticketCore(ticketId);
+        token = _terms(merchantId).token;
+        before = _received(customer, token);
     }
 
     /// @dev The merchant's admin funds its reserve (the fee token delivers 1% less than `amount`).
@@ -350,8 +727,10 @@ contract EscrowHandler is EscrowWorld {
         return (merchantId, token);
     }
 
+    /// @dev A ticket at random; a quarter of the time the one reopened last, if any.
     function _pickTicket(uint256 seed) internal view returns (uint256) {
-        return _tickets[seed % _tickets.length];
+        if (_reopened != 0 && seed % 4 == 0) return _reopened;
+        return _tickets[(seed / 4) % _tickets.length];
     }
 
     function _pickRefund(
@@ -390,8 +769,8 @@ contract RefundEscrowInvariantTest is TestBase, EscrowWorld {
         _fund(1, address(0), 10 ether);
         _fund(2, address(tusd), 1e21);
         _fund(3, address(fee), 1e21);
-        _promise(1, address(0), 0.1 ether, 0.2 ether, false);
-        _promise(2, address(tusd), 5e18, 1e19, true);
+        _promise(1);
+        _promise(2);
         _handler = new EscrowHandler(
             desk,
             escrow,
@@ -434,6 +813,83 @@ contract RefundEscrowInvariantTest is TestBase, EscrowWorld {
             vm.assertEq(payouts == 1, paid, "payout count disagrees with the status");
         }
         vm.assertEq(_handler.ghostWrongPayout(), false, "a customer received the wrong amount");
+    }
+
+    /// @notice Every deadline of every ticket is compensated at most once per service cycle, whatever
+    /// paid it (claim, auto-pay in a desk or refund call, owed then settled), each compensation is the
+    /// terms' amount for the deadlines it covers (paid and owed parts together), in the terms' token, to
+    /// the ticket's customer; and the desk marks a deadline of the current cycle compensated exactly when
+    /// it was (nothing marked but never paid or owed).
+    function invariant_compensationPaidAtMostOncePerDeadline() public view {
+        string memory error = _handler.ghostCompensationError();
+        vm.assertTrue(bytes(error).length == 0, error);
+        uint256 count = _handler.ticketCount();
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 ticketId = _handler.ticketAt(i);
+            uint256 cycle = _handler.ghostCycle(ticketId);
+            for (uint256 c = 0; c <= cycle; ++c) {
+                vm.assertLe(
+                    _handler.ghostCompensations(ticketId, c, 1),
+                    1,
+                    "first response compensated twice in one cycle"
+                );
+                vm.assertLe(
+                    _handler.ghostCompensations(ticketId, c, 2),
+                    1,
+                    "resolution compensated twice in one cycle"
+                );
+            }
+            ISupportDesk.TicketView memory ticket = desk.getTicket(ticketId);
+            vm.assertEq(
+                ticket.firstResponseCompensated,
+                _handler.ghostCompensations(ticketId, cycle, 1) == 1,
+                "desk's first-response compensated flag disagrees with the compensations seen"
+            );
+            vm.assertEq(
+                ticket.resolutionCompensated,
+                _handler.ghostCompensations(ticketId, cycle, 2) == 1,
+                "desk's resolution compensated flag disagrees with the compensations seen"
+            );
+        }
+    }
+
+    /// @notice Every owed claim the events recorded exists in the escrow as recorded, is paid at most
+    /// once, for exactly its amount, to its customer in its token, and only once the merchant's
+    /// cumulative coverage (summed from the events) reached it; the escrow's owed books equal the
+    /// events' sums.
+    function invariant_owedSettledAtMostOnce() public view {
+        string memory error = _handler.ghostOwedError();
+        vm.assertTrue(bytes(error).length == 0, error);
+        uint256 count = escrow.owedClaimCount();
+        vm.assertEq(count, _handler.ghostOwedCount(), "owed claims without an event, or events without one");
+        for (uint256 id = 1; id <= count; ++id) {
+            EscrowHandler.GhostOwed memory seen = _handler.ghostOwedClaim(id);
+            IRefundEscrow.OwedClaim memory claim = escrow.getOwedClaim(id);
+            vm.assertEq(claim.amount, seen.amount, "owed claim's amount differs from its event");
+            vm.assertEq(claim.customer, seen.customer, "owed claim's customer differs from its event");
+            vm.assertEq(claim.token, seen.token, "owed claim's token differs from its event");
+            vm.assertEq(claim.ticketId, seen.ticketId, "owed claim's ticket differs from its event");
+            vm.assertEq(claim.coveredAt, seen.coveredAt, "owed claim's place in the FIFO is off");
+            vm.assertLe(seen.payouts, 1, "owed claim paid more than once");
+            vm.assertEq(claim.paid, seen.payouts == 1, "owed claim's paid flag disagrees with its payouts");
+            if (seen.payouts == 0) continue;
+            vm.assertEq(seen.paidAmount, seen.amount, "owed claim paid another amount than owed");
+            vm.assertEq(seen.paidElsewhere, false, "owed claim paid to another customer or in another token");
+            vm.assertGe(seen.coveredWhenPaid, seen.coveredAt, "owed claim paid before deposits covered it");
+        }
+        for (uint32 m = 1; m <= MERCHANTS; ++m) {
+            for (uint256 t = 0; t < TOKENS; ++t) {
+                address token = _token(t);
+                uint256 total = _handler.ghostOwedTotal(m, token);
+                uint256 covered = _handler.ghostOwedCovered(m, token);
+                uint256 settled = _handler.ghostOwedSettled(m, token);
+                vm.assertLe(covered, total, "covered more than was owed");
+                vm.assertLe(settled, covered, "settled more than was covered");
+                (uint256 uncovered, uint256 coveredUnpaid) = escrow.owedOf(m, token);
+                vm.assertEq(uncovered, total - covered, "uncovered owed differs from the events");
+                vm.assertEq(coveredUnpaid, covered - settled, "covered-unpaid owed differs from the events");
+            }
+        }
     }
 
     /// @notice Locked amounts are exactly the open refunds: Requested, Rejected within the window, Disputed.
@@ -500,24 +956,10 @@ contract RefundEscrowInvariantTest is TestBase, EscrowWorld {
         tusd.setBlocked(_customers[1], true);
     }
 
-    /// @dev Merchant `merchantId` promises compensation in `token` (its reserve must already back it).
-    function _promise(
-        uint32 merchantId,
-        address token,
-        uint96 first,
-        uint96 resolution,
-        bool autoPay
-    ) internal {
+    /// @dev Merchant `merchantId` promises its `_terms` (its reserve must already back them).
+    function _promise(uint32 merchantId) internal {
         vm.prank(_admins[merchantId - 1]);
-        desk.setSlaCompensation(
-            merchantId,
-            ISupportDesk.SlaCompensation({
-                token: token,
-                firstResponseAmount: first,
-                resolutionAmount: resolution,
-                autoPay: autoPay
-            })
-        );
+        desk.setSlaCompensation(merchantId, _terms(merchantId));
     }
 
     /// @dev Every customer opens one ticket at every merchant.

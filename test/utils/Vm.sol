@@ -5,6 +5,13 @@ pragma solidity 0.8.30;
 /// them at the Foundry-compatible address. Declared here rather than pulled from forge-std, which is
 /// only published on GitHub and cannot be installed from the npm registry.
 interface Vm {
+    /// @notice A log recorded after `recordLogs`: its topics, its non-indexed data, and who emitted it.
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function warp(uint256 newTimestamp) external;
     function roll(uint256 newHeight) external;
     function prank(address msgSender) external;
@@ -25,6 +32,8 @@ interface Vm {
         bool checkData,
         address emitter
     ) external;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
     function assertEq(uint256 left, uint256 right, string calldata error) external pure;
     function assertEq(address left, address right, string calldata error) external pure;
     function assertEq(bytes32 left, bytes32 right, string calldata error) external pure;
