@@ -4,19 +4,20 @@
  * It deploys CareLedger through the Ignition module on Hardhat's in-process chain, brings the world into
  * a steady state (merchants, agents, reserves in ETH and an ERC-20, counters and customer accounts exist)
  * and measures one working day (scripts/benchmark/scenario.ts). Every figure is `receipt.gasUsed`, the
- * 21,000 base cost included. Gas is deterministic: the same code gives the same numbers, on any machine.
+ * 21,000 base cost included. Gas is deterministic: the same code and Hardhat give the same numbers anywhere.
  *
  * Gas targets live here and in the README's "Gas" section, never in the tests (instrumented coverage
  * builds cost more). Being over a target is reported ("over"), never an error: some operations are over
  * on purpose, with the reason in the README.
  *
- * `hardhat run` takes no options of its own, so the mode is the `BENCH_MODE` environment variable, and
- * each mode has an npm script:
+ * `hardhat run` passes no arguments to a script (it rejects `npm run bench -- --check`), so the mode is
+ * the `BENCH_MODE` environment variable, and each mode has an npm script:
  *
  *   npm run bench          measure, print the tables and how the numbers differ from gas-snapshot.json
  *                          (BENCH_MODE unset or `report`); exits 0 unless a contract is over EIP-170.
- *   npm run bench:check    the same, and exits 1 with a diff per operation if any number (gas or size)
- *                          differs from gas-snapshot.json (BENCH_MODE=check). CI runs this.
+ *   npm run bench:check    the same, and exits 1 with a diff per operation if any number (gas or size),
+ *                          or the chain's hardfork, differs from gas-snapshot.json (BENCH_MODE=check).
+ *                          CI runs this.
  *   npm run bench:write    the same, and rewrites gas-snapshot.json (BENCH_MODE=write). Run it when a
  *                          change in gas is deliberate, and commit the snapshot with that change.
  *
@@ -134,11 +135,19 @@ function sizeTable(measurements: Measurements): string[] {
 
 function describeDifference(difference: Difference): string {
   const { section, key, recorded, measured } = difference;
+  const show = (value: number | string): string =>
+    typeof value === "number" ? number(value) : value;
+  if (section === "hardfork") {
+    return `  hardfork (the chain's gas rules): ${show(recorded ?? "?")} -> ${show(measured ?? "?")}`;
+  }
   const what = section === "gas" ? key : `${key} (deployed bytes)`;
-  if (recorded === undefined) return `  ${what}: ${number(measured ?? 0)}, not in the snapshot`;
-  if (measured === undefined)
-    return `  ${what}: in the snapshot (${number(recorded)}), not measured`;
-  return `  ${what}: ${number(recorded)} -> ${number(measured)} (${signed(measured - recorded)})`;
+  if (recorded === undefined) return `  ${what}: ${show(measured ?? 0)}, not in the snapshot`;
+  if (measured === undefined) return `  ${what}: in the snapshot (${show(recorded)}), not measured`;
+  const change =
+    typeof recorded === "number" && typeof measured === "number"
+      ? ` (${signed(measured - recorded)})`
+      : "";
+  return `  ${what}: ${show(recorded)} -> ${show(measured)}${change}`;
 }
 
 async function main(): Promise<number> {
@@ -197,7 +206,7 @@ async function main(): Promise<number> {
     return exitCode;
   }
   const lines = [
-    `${differences.length} number(s) differ from ${SNAPSHOT_NAME} (recorded -> measured):`,
+    `${differences.length} value(s) differ from ${SNAPSHOT_NAME} (recorded -> measured):`,
     ...differences.map(describeDifference),
     "If the change is deliberate, run `npm run bench:write` and commit gas-snapshot.json with it.",
   ];

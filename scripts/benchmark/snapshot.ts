@@ -7,21 +7,26 @@ import { readFile, writeFile } from "node:fs/promises";
 import type { Measurements } from "./scenario.js";
 
 export interface Snapshot {
+  /** The chain's hardfork: its gas rules (a new Hardhat may default to a newer one). */
+  hardfork: string;
   /** Deployed bytecode size in bytes, by contract. */
   bytecodeSize: Record<string, number>;
   /** Gas (`receipt.gasUsed`, 21,000 base included), by operation id. */
   gas: Record<string, number>;
 }
 
-export type Section = keyof Snapshot;
+export type Section = "bytecodeSize" | "gas";
 const SECTIONS: readonly Section[] = ["bytecodeSize", "gas"];
 
-/** One number that is not what the snapshot says (`undefined`: absent on that side). */
+/**
+ * One value that is not what the snapshot says (`undefined`: absent on that side). `section` is
+ * `hardfork` for the chain's hardfork (`key` is then empty).
+ */
 export interface Difference {
-  section: Section;
+  section: Section | "hardfork";
   key: string;
-  recorded: number | undefined;
-  measured: number | undefined;
+  recorded: number | string | undefined;
+  measured: number | string | undefined;
 }
 
 function sorted(entries: Iterable<[string, number]>): Record<string, number> {
@@ -30,7 +35,11 @@ function sorted(entries: Iterable<[string, number]>): Record<string, number> {
 
 /** The snapshot of a measurement (keys sorted). */
 export function snapshotOf(measurements: Measurements): Snapshot {
-  return { bytecodeSize: sorted(measurements.sizes), gas: sorted(measurements.gas) };
+  return {
+    hardfork: measurements.hardfork,
+    bytecodeSize: sorted(measurements.sizes),
+    gas: sorted(measurements.gas),
+  };
 }
 
 /** The file's text: two-space JSON with a final newline (what prettier writes too). */
@@ -51,10 +60,12 @@ export async function readSnapshot(path: string): Promise<Snapshot | undefined> 
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  const parsed: unknown = JSON.parse(text);
-  const snapshot: Snapshot = { bytecodeSize: {}, gas: {} };
+  const parsed = JSON.parse(text) as Record<string, unknown> | null;
+  const hardfork = parsed?.hardfork;
+  if (typeof hardfork !== "string") throw new Error(`${path}: "hardfork" is missing`);
+  const snapshot: Snapshot = { hardfork, bytecodeSize: {}, gas: {} };
   for (const section of SECTIONS) {
-    const numbers: unknown = (parsed as Record<string, unknown> | null)?.[section];
+    const numbers = parsed?.[section];
     if (typeof numbers !== "object" || numbers === null) {
       throw new Error(`${path}: "${section}" is missing or not an object`);
     }
@@ -68,9 +79,17 @@ export async function readSnapshot(path: string): Promise<Snapshot | undefined> 
   return snapshot;
 }
 
-/** Every number that differs between the two snapshots, added or removed ones included. */
+/** Every value that differs between the two snapshots, added or removed numbers included. */
 export function compare(recorded: Snapshot, measured: Snapshot): Difference[] {
   const differences: Difference[] = [];
+  if (recorded.hardfork !== measured.hardfork) {
+    differences.push({
+      section: "hardfork",
+      key: "",
+      recorded: recorded.hardfork,
+      measured: measured.hardfork,
+    });
+  }
   for (const section of SECTIONS) {
     const keys = new Set([...Object.keys(recorded[section]), ...Object.keys(measured[section])]);
     for (const key of [...keys].sort()) {
