@@ -341,6 +341,14 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         uint64 closedAt = uint64(ticket.clock) + _merchants[ticket.merchantId].reopenWindow;
         if (block.timestamp > closedAt) revert DeskReopenWindowClosed(ticketId, closedAt);
 
+        // The ended cycle's misses that nobody claimed are paid now, whatever the auto-pay setting: the
+        // reopen would otherwise forfeit them, since compensation is per cycle.
+        Merchant storage merchant = _merchants[ticket.merchantId];
+        uint8 compensate;
+        if (ticket.flags & (_FR_MISSED | _RES_MISSED) != 0 && _escrow != address(0)) {
+            compensate = _compensable(ticket, merchant.compensation);
+        }
+
         // A new service cycle: new deadlines from now, nothing of the old cycle's counting carries over.
         ticket.status = Status.Open;
         ticket.clock = uint40(block.timestamp);
@@ -348,6 +356,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         _tickets[ticketId] = ticket;
 
         emit TicketStatusChanged(ticketId, Status.Resolved, Status.Open, sender, reasonHash);
+        _payCompensation(ticketId, ticket, merchant, compensate);
     }
 
     /// @inheritdoc ISupportDesk

@@ -180,6 +180,34 @@ describe("RefundEscrow SLA compensation", function () {
       expect(await escrow.reserveOf(MERCHANT, ETH)).to.equal(ETH_RESERVE - 2n * FIRST);
     });
 
+    it("pays the ended cycle's unclaimed miss when the customer reopens", async function () {
+      const { escrow, desk, agent, customer, firstDueAt } = await slaFixture();
+      await time.increaseTo(firstDueAt + 1n);
+      await desk.connect(agent).resolveTicket(TICKET, hashOf("late, but done"));
+      const reopen = await desk.connect(customer).reopenTicket(TICKET, hashOf("not done"));
+      await expect(reopen)
+        .to.emit(escrow, "SlaCompensationPaid")
+        .withArgs(TICKET, MERCHANT, customer.address, FIRST_RESPONSE, ETH, FIRST, false);
+      await expect(reopen).to.changeEtherBalances(ethers, [escrow, customer], [-FIRST, FIRST]);
+      expect(await escrow.reserveOf(MERCHANT, ETH)).to.equal(ETH_RESERVE - FIRST);
+      // The new cycle has missed nothing yet.
+      await expect(escrow.connect(customer).claimSlaCompensation(TICKET))
+        .to.be.revertedWithCustomError(desk, "DeskNothingToCompensate")
+        .withArgs(TICKET);
+    });
+
+    it("pays nothing at a reopen when the ended cycle's miss was claimed already", async function () {
+      const { escrow, desk, agent, customer, firstDueAt } = await slaFixture();
+      await time.increaseTo(firstDueAt + 1n);
+      await escrow.connect(customer).claimSlaCompensation(TICKET);
+      await desk.connect(agent).resolveTicket(TICKET, hashOf("done"));
+      await expect(desk.connect(customer).reopenTicket(TICKET, hashOf("not done"))).to.not.emit(
+        escrow,
+        "SlaCompensationPaid",
+      );
+      expect(await escrow.reserveOf(MERCHANT, ETH)).to.equal(ETH_RESERVE - FIRST);
+    });
+
     it("pays in the ERC-20 the merchant chose", async function () {
       const { escrow, desk, admin, customer, token } = await loadFixture(deployEscrowFixture);
       const first = parseUnits("5", 18);

@@ -280,6 +280,8 @@ interface ISupportDesk {
     function confirmResolution(uint256 ticketId) external;
 
     /// @notice `Resolved` -> `Open` by the customer, within the reopen window; a new service cycle starts.
+    /// Compensation for the ended cycle's missed deadlines that nobody claimed is paid in this transaction,
+    /// so reopening never forfeits it.
     function reopenTicket(uint256 ticketId, bytes32 reasonHash) external;
 
     /// @notice Active -> `Escalated` by the customer, once a deadline of the current cycle is missed.
