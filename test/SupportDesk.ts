@@ -167,6 +167,14 @@ function respondedLate(state: TicketStateKey): boolean {
 type ErrorCase = { error: string; args: unknown[] };
 
 /** The error of a listed move's time or work guard at `t`, or null when it passes. */
+/** The error each guarded move gives when its guard (a time window, or work already done) refuses it. */
+const GUARD_ERRORS: Partial<Record<Action, string>> = {
+  reopenTicket: "DeskReopenWindowClosed",
+  closeTicket: "DeskAutoCloseNotDue",
+  cancelTicket: "DeskTicketAlreadyWorked",
+  escalateTicket: "DeskNoDeadlineMissed",
+};
+
 function guardError(
   state: TicketStateKey,
   ticket: TicketContext,
@@ -353,7 +361,11 @@ describe("SupportDesk", function () {
                 ? `refuses ${action} by the ${role} (${callerError})`
                 : move === undefined
                   ? `refuses ${action} by the ${role} (DeskInvalidTransition)`
-                  : `${action} by the ${role}: ${statusName(status)} -> ${statusName(move.to)} unless guarded`;
+                  : `${action} by the ${role}: ${statusName(status)} -> ${statusName(move.to)}${
+                      GUARD_ERRORS[action] === undefined
+                        ? ""
+                        : `, or ${GUARD_ERRORS[action]} when its time or work guard says no`
+                    }`;
             it(title, async function () {
               const { f, ticket } = await loadFixture(stateFixtures[state]);
               currentActors = {
