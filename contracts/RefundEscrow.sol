@@ -116,7 +116,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
 
     /// @inheritdoc IRefundEscrow
     function deposit(uint32 merchantId, address token, uint256 amount) external payable nonReentrant {
-        if (amount == 0) revert EscrowZeroAmount();
+        if (amount == 0) revert EscrowZeroAmount(token);
         if (merchantId == 0 || merchantId > _DESK.merchantCount()) revert EscrowUnknownMerchant(merchantId);
         address from = _msgSender();
         uint256 received;
@@ -150,8 +150,8 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         address admin = _DESK.merchantAdmin(merchantId);
         if (admin == address(0)) revert EscrowUnknownMerchant(merchantId);
         if (sender != admin) revert EscrowNotMerchantAdmin(merchantId, sender);
-        if (to == address(0)) revert EscrowZeroAddress();
-        if (amount == 0) revert EscrowZeroAmount();
+        if (to == address(0)) revert EscrowInvalidRecipient(to);
+        if (amount == 0) revert EscrowZeroAmount(token);
         Reserve memory reserve = _reserves[merchantId][token];
         if (amount > reserve.available) revert InsufficientReserve(reserve.available, amount);
         ISupportDesk.SlaCompensation memory compensation = _DESK.slaCompensationOf(merchantId);
@@ -179,7 +179,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         bytes32 reasonHash
     ) external nonReentrant returns (uint256 refundId) {
         address sender = _msgSender();
-        _checkRefundAmount(amount);
+        _checkRefundAmount(token, amount);
         (address customer, uint32 merchantId, ISupportDesk.Status status, uint32 responseTime) = _DESK
             .refundContext(ticketId);
         if (sender != customer) revert EscrowNotCustomer(ticketId, sender);
@@ -343,7 +343,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
 
     /// @inheritdoc IRefundEscrow
     function withdrawCreditTo(address token, address to) external nonReentrant {
-        if (to == address(0)) revert EscrowZeroAddress();
+        if (to == address(0)) revert EscrowInvalidRecipient(to);
         _withdrawCredit(_msgSender(), token, to);
     }
 
@@ -532,7 +532,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         bool resolve
     ) private returns (uint256 refundId) {
         address sender = _msgSender();
-        _checkRefundAmount(amount);
+        _checkRefundAmount(token, amount);
         (address customer, uint32 merchantId, ISupportDesk.Status status) = _DESK.ticketCore(ticketId);
         _checkStaff(merchantId, sender);
         _checkRefundable(ticketId, status);
@@ -544,17 +544,29 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         emit RefundPaid(refundId, customer, token, amount, credited);
     }
 
-    /// @dev Approves a `Requested` refund (staff, before its deadline) and pays it; optionally resolves
-    /// the ticket first.
+    /// @dev Pays a refund on the merchant's word (staff) and optionally resolves the ticket first: a
+    /// `Requested` refund before its response deadline (an approval), or a `Rejected` (not final) or
+    /// `Disputed` one at any time (a concession: the merchant's way out of a case it no longer defends, so
+    /// a lock never waits on a silent arbiter). All three hold their amount in `locked`. A concession only
+    /// ever pays the customer, so allowing it at any time takes nothing from them.
     function _approve(uint256 refundId, bool resolve, bytes32 resolutionHash) private {
         address sender = _msgSender();
         RefundCore memory refund = _loadRefund(refundId);
         _checkStaff(refund.merchantId, sender);
-        if (refund.status != RefundStatus.Requested)
-            revert EscrowInvalidRefundStatus(refundId, refund.status);
-        if (block.timestamp > refund.deadline) revert EscrowResponseDeadlinePassed(refundId, refund.deadline);
+        RefundStatus status = refund.status;
+        if (status == RefundStatus.Requested) {
+            if (block.timestamp > refund.deadline)
+                revert EscrowResponseDeadlinePassed(refundId, refund.deadline);
+        } else if (status == RefundStatus.Rejected) {
+            // deadline 0: the lock went back to the reserve (finalized, or ruled for the merchant).
+            if (refund.deadline == 0) revert EscrowRejectionFinal(refundId);
+        } else if (status != RefundStatus.Disputed) {
+            revert EscrowInvalidRefundStatus(refundId, status);
+        }
         address token = _settleLocked(refundId, refund);
         emit RefundApproved(refundId, sender);
+        if (status == RefundStatus.Disputed)
+            emit DisputeConceded(refundId, _disputeArbiters[refundId], sender);
         // Effects are done: a late resolution makes the desk call `paySlaCompensation` back, nested.
         if (resolve) _DESK.resolveByEscrow(refund.ticketId, sender, resolutionHash);
         _payRefund(refundId, refund.ticketId, token, refund.amount);
@@ -745,9 +757,9 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         if (!_DESK.isAgent(merchantId, account)) revert EscrowNotMerchantStaff(merchantId, account);
     }
 
-    /// @dev Reverts for a zero amount or one that does not fit a refund's 112 bits.
-    function _checkRefundAmount(uint256 amount) private pure {
-        if (amount == 0) revert EscrowZeroAmount();
+    /// @dev Reverts for a zero amount (of `token`) or one that does not fit a refund's 112 bits.
+    function _checkRefundAmount(address token, uint256 amount) private pure {
+        if (amount == 0) revert EscrowZeroAmount(token);
         if (amount > _MAX_REFUND) revert EscrowAmountTooLarge(amount, _MAX_REFUND);
     }
 
