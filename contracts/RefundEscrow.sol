@@ -22,7 +22,10 @@ import {ISupportDesk} from "./interfaces/ISupportDesk.sol";
 ///   0: what would make it grow (a deposit, a released lock) covers the owed total first.
 /// - The escrow holds, per token, at least sum(available) + sum(locked) + sum(credits) + sum(covered but
 ///   unsettled owed compensation) (tested as an invariant).
-/// - Payouts to customers never revert: a refused push becomes the receiver's credit.
+/// - Payouts to customers never revert: a refused push becomes the receiver's credit. What a hostile
+///   receiver can cost the payer is bounded for ETH (a gas stipend) and for plain ERC-20s (their transfer
+///   does not call the receiver). Tokens that call the receiver on a transfer (ERC-777-style hooks) are
+///   not supported as reserve tokens: see `_push`.
 /// - Every external function that changes state holds the transient reentrancy guard, except the desk's
 ///   `paySlaCompensation` hook, which takes the guard only when it is free (see there).
 contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient {
@@ -713,6 +716,12 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     /// @dev Pushes a payout that must not get stuck: ETH with a bounded gas stipend and without copying
     /// return data (a returndata bomb cannot make the payer run out of gas), ERC-20 through
     /// `trySafeTransfer`. If the receiver or the token refuses, the amount becomes the receiver's credit.
+    /// The payer (an approving agent, a keeper, the arbiter) cannot be griefed for ETH, nor for a plain
+    /// ERC-20, whose transfer never calls the receiver. `trySafeTransfer` forwards all remaining gas, and
+    /// that is not capped on purpose (a legitimate token behind a proxy, with fees or blocklists, may need
+    /// much of it); so a token that calls the receiver on a transfer (ERC-777-style `tokensReceived`
+    /// hooks) lets the receiver burn nearly all the payer's gas, or make the payout run out of gas and
+    /// revert. Such tokens are not supported as reserve tokens.
     /// The caller holds the reentrancy guard, so the receiver cannot re-enter before the credit is booked.
     /// A caller cannot starve a receiver into a credit either: a call that runs out of gas leaves the
     /// caller 1/64 of what it had, and booking the credit (an SSTORE of at least 5,000 gas, plus the

@@ -238,6 +238,8 @@ interface IRefundEscrow {
 
     /// @notice Adds to merchant `merchantId`'s reserve the amount actually received; anyone may fund.
     /// Owed compensation is covered first. For ETH (`token == address(0)`) `msg.value` must equal `amount`.
+    /// Plain ERC-20s (fee-on-transfer ones included) are supported; tokens that call the receiver on a
+    /// transfer (ERC-777-style hooks) are not: a payout in one lets the receiver burn the payer's gas.
     function deposit(uint32 merchantId, address token, uint256 amount) external payable;
 
     /// @notice Sends `amount` of the unlocked reserve to `to`; merchant admin only.
