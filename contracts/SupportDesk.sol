@@ -124,7 +124,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
 
     /// @inheritdoc ISupportDesk
     function registerMerchant(address admin, bytes32 profileHash) external returns (uint32 merchantId) {
-        if (admin == address(0)) revert DeskZeroAddress();
+        if (admin == address(0)) revert DeskInvalidAdmin(admin);
         merchantId = ++_merchantCount; // 4 billion merchants before this reverts
 
         Merchant storage merchant = _merchants[merchantId];
@@ -145,7 +145,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     /// @inheritdoc ISupportDesk
     function setAgent(uint32 merchantId, address agent, bool enabled) external {
         address sender = _requireAdmin(merchantId);
-        if (agent == address(0)) revert DeskZeroAddress();
+        if (agent == address(0)) revert DeskInvalidAgent(agent);
         uint8 roles = _roles[merchantId][agent];
         _roles[merchantId][agent] = enabled ? roles | _ROLE_AGENT : roles & ~_ROLE_AGENT;
         emit AgentSet(merchantId, agent, enabled, sender);
@@ -422,7 +422,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     function bindEscrow(address escrow_) external {
         // msg.sender, not _msgSender(): binding is a deployment step, never relayed.
         if (msg.sender != _DEPLOYER || _escrow != address(0)) revert DeskEscrowBindingLocked(msg.sender);
-        if (escrow_ == address(0)) revert DeskZeroAddress();
+        if (escrow_ == address(0)) revert DeskInvalidEscrow(escrow_);
         _escrow = escrow_;
         emit EscrowBound(escrow_);
     }

@@ -541,6 +541,13 @@ contract SupportDeskTest is TestBase {
         vm.assertEq(desk.escrow(), address(escrow), "still the first escrow");
     }
 
+    function test_bindEscrow_revertWhen_zeroAddress() public {
+        SupportDesk fresh = new SupportDesk(FORWARDER, ARBITER);
+        vm.expectRevert(abi.encodeWithSelector(ISupportDesk.DeskInvalidEscrow.selector, address(0)));
+        fresh.bindEscrow(address(0));
+        vm.assertEq(fresh.escrow(), address(0), "still unbound");
+    }
+
     function test_bindEscrow_revertWhen_notTheDeployer() public {
         SupportDesk fresh = new SupportDesk(FORWARDER, ARBITER);
         vm.prank(STRANGER);

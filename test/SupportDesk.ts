@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { type ContractTransactionResponse, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
-import type { ISupportDesk } from "../typechain-types/index.js";
+import { SupportDesk__factory, type ISupportDesk } from "../typechain-types/index.js";
 import {
   DAY,
   Deadline,
@@ -496,11 +496,12 @@ describe("SupportDesk", function () {
       expect(await f.desk.isAgent(3n, f.agent)).to.equal(false);
     });
 
-    it("reverts when the admin is the zero address", async function () {
+    it("reverts when the admin is the zero address (DeskInvalidAdmin)", async function () {
       const f = await loadFixture(deployDeskFixture);
-      await expect(
-        f.desk.registerMerchant(ZeroAddress, commitment("nobody")),
-      ).to.be.revertedWithCustomError(f.desk, "DeskZeroAddress");
+      await expect(f.desk.registerMerchant(ZeroAddress, commitment("nobody")))
+        .to.be.revertedWithCustomError(f.desk, "DeskInvalidAdmin")
+        .withArgs(ZeroAddress);
+      expect(await f.desk.merchantCount()).to.equal(2n);
     });
   });
 
@@ -530,6 +531,16 @@ describe("SupportDesk", function () {
       await expect(f.desk.connect(f.admin).assignTicket(id, f.agent))
         .to.be.revertedWithCustomError(f.desk, "DeskNotAnAgent")
         .withArgs(1n, f.agent.address);
+    });
+
+    it("reverts when the agent is the zero address (DeskInvalidAgent)", async function () {
+      const f = await loadFixture(deployDeskFixture);
+      for (const enabled of [true, false]) {
+        await expect(f.desk.connect(f.admin).setAgent(1n, ZeroAddress, enabled))
+          .to.be.revertedWithCustomError(f.desk, "DeskInvalidAgent")
+          .withArgs(ZeroAddress);
+      }
+      expect(await f.desk.isAgent(1n, ZeroAddress)).to.equal(false);
     });
 
     it("reverts when anyone but the admin calls it", async function () {
@@ -1188,6 +1199,15 @@ describe("SupportDesk", function () {
   });
 
   describe("escrow hooks", function () {
+    it("refuses to bind the zero address as the escrow (DeskInvalidEscrow)", async function () {
+      const f = await loadFixture(deployDeskFixture);
+      const fresh = await new SupportDesk__factory(f.deployer).deploy(ZeroAddress, f.arbiter);
+      await expect(fresh.bindEscrow(ZeroAddress))
+        .to.be.revertedWithCustomError(fresh, "DeskInvalidEscrow")
+        .withArgs(ZeroAddress);
+      expect(await fresh.escrow()).to.equal(ZeroAddress);
+    });
+
     it("is bound to the deployment's escrow, once", async function () {
       const f = await loadFixture(deployDeskFixture);
       expect(await f.desk.escrow()).to.equal(await f.escrow.getAddress());

@@ -119,8 +119,12 @@ interface ISupportDesk {
     error DeskUnknownMerchant(uint32 merchantId);
     /// @notice No ticket has id `ticketId`.
     error DeskUnknownTicket(uint256 ticketId);
-    /// @notice An address argument that must be set was `address(0)`.
-    error DeskZeroAddress();
+    /// @notice `admin` cannot administer a merchant (it is `address(0)`).
+    error DeskInvalidAdmin(address admin);
+    /// @notice `agent` cannot be given or stripped of the agent role (it is `address(0)`).
+    error DeskInvalidAgent(address agent);
+    /// @notice `escrow` cannot be bound as the refund escrow (it is `address(0)`).
+    error DeskInvalidEscrow(address escrow);
     /// @notice `caller` is not the admin of merchant `merchantId`.
     error DeskNotMerchantAdmin(uint32 merchantId, address caller);
     /// @notice `caller` is neither the admin nor an agent of merchant `merchantId`.
@@ -223,12 +227,13 @@ interface ISupportDesk {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Registers a new merchant with `admin` and the default policy; anyone may call.
-    /// @param admin The merchant's admin (not `address(0)`).
+    /// @param admin The merchant's admin (not `address(0)`: `DeskInvalidAdmin`).
     /// @param profileHash Commitment of the merchant's off-chain profile.
     /// @return merchantId The new merchant's id (from 1).
     function registerMerchant(address admin, bytes32 profileHash) external returns (uint32 merchantId);
 
-    /// @notice Gives or takes the agent role at merchant `merchantId`; admin only.
+    /// @notice Gives or takes the agent role at merchant `merchantId`; admin only. `agent` must not be
+    /// `address(0)` (`DeskInvalidAgent`).
     function setAgent(uint32 merchantId, address agent, bool enabled) external;
 
     /// @notice Offers the admin role of merchant `merchantId` to `newAdmin` (first of two steps).
@@ -297,7 +302,8 @@ interface ISupportDesk {
                              ESCROW HOOKS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Binds the refund escrow, once; only the deployer of this desk may call it.
+    /// @notice Binds the refund escrow, once; only the deployer of this desk may call it, with a
+    /// non-zero `escrow` (`DeskInvalidEscrow`).
     function bindEscrow(address escrow) external;
 
     /// @notice Escrow hook: resolves ticket `ticketId` because `actor` paid a refund on it. A ticket

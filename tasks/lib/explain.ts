@@ -308,7 +308,11 @@ export async function explainRevert(
       return `merchant #${big(args, "merchantId")} does not exist on network "${context.networkName}"${await merchantCount(client)}; register one with \`merchant:register\``;
     case "DeskUnknownTicket":
       return `ticket #${big(args, "ticketId")} does not exist on network "${context.networkName}"${await ticketCount(client)}`;
-    case "DeskZeroAddress":
+    case "DeskInvalidAdmin":
+      return "the admin given is the zero address (0x000…0): give a real account";
+    case "DeskInvalidAgent":
+      return "the agent given is the zero address (0x000…0): give a real account";
+    case "DeskInvalidEscrow":
     case "EscrowZeroAddress":
       return "an address given is the zero address (0x000…0): give a real account";
     case "DeskNotMerchantAdmin":

@@ -65,9 +65,9 @@ describe("tasks: merchant", function () {
         admin: ZeroAddress,
       });
       expect(failureOf(run)).to.equal(
-        "✖ merchant:register: an address given is the zero address (0x000…0): give a real account",
+        "✖ merchant:register: the admin given is the zero address (0x000…0): give a real account",
       );
-      expect(run.out.errors[1]).to.equal("  SupportDesk: DeskZeroAddress()");
+      expect(run.out.errors[1]).to.equal(`  SupportDesk: DeskInvalidAdmin(admin: ${ZeroAddress})`);
     });
   });
 
