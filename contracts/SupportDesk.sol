@@ -88,7 +88,9 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     uint32 private constant _DEFAULT_FIRST_RESPONSE_TIME = 1 days;
     uint32 private constant _DEFAULT_RESOLUTION_TIME = 3 days;
     uint32 private constant _DEFAULT_REOPEN_WINDOW = 7 days;
-    uint32 private constant _DEFAULT_AUTO_CLOSE_DELAY = 3 days;
+    /// @dev Equal to the reopen window: a stranger may close a resolved ticket only once its customer
+    /// can no longer reopen it (`setPolicy` keeps `autoCloseDelay >= reopenWindow`).
+    uint32 private constant _DEFAULT_AUTO_CLOSE_DELAY = 7 days;
     uint32 private constant _DEFAULT_REFUND_RESPONSE_TIME = 3 days;
     uint32 private constant _DEFAULT_DISPUTE_WINDOW = 7 days;
 
@@ -183,6 +185,9 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         _checkPolicyTime(3, policy.autoCloseDelay);
         _checkPolicyTime(4, policy.refundResponseTime);
         _checkPolicyTime(5, policy.disputeWindow);
+        if (policy.autoCloseDelay < policy.reopenWindow) {
+            revert DeskAutoCloseBeforeReopenWindow(policy.autoCloseDelay, policy.reopenWindow);
+        }
 
         Merchant storage merchant = _merchants[merchantId];
         merchant.firstResponseTime = policy.firstResponseTime;

@@ -369,6 +369,10 @@ export async function explainRevert(
       const field = POLICY_FIELDS[Number(big(args, "field"))] ?? "a policy time";
       return `the ${field} of ${big(args, "value")} seconds is out of range: every policy time is between 1 second and 365 days`;
     }
+    case "DeskAutoCloseBeforeReopenWindow": {
+      const reopen = big(args, "reopenWindow");
+      return `the auto-close delay of ${formatDurationWords(big(args, "autoCloseDelay"))} is shorter than the reopen window of ${formatDurationWords(reopen)}: anyone could close a resolved ticket while its customer may still reopen it; set \`--auto-close\` to at least ${formatDurationWords(reopen)}`;
+    }
     case "DeskNoDeadlineMissed": {
       const dueAt = big(args, "dueAt");
       return `ticket #${big(args, "ticketId")} has missed no deadline yet: it can be escalated from ${formatTime(dueAt + 1n)} (${formatRelative(dueAt + 1n, now)})`;

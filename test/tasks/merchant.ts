@@ -136,6 +136,22 @@ describe("tasks: merchant", function () {
         .and.include("arbiter                none");
     });
 
+    it("says the auto-close delay cannot be shorter than the reopen window", async function () {
+      const { desk, addresses, admin } = await loadTaskFixture();
+      const run = await runTask("merchant:policy", {
+        addresses,
+        from: admin.address,
+        merchantId: "1",
+        reopenWindow: "14d",
+      });
+      expect(failureOf(run)).to.equal(
+        "✖ merchant:policy: the auto-close delay of 7 days is shorter than the reopen window of 14 days: " +
+          "anyone could close a resolved ticket while its customer may still reopen it; " +
+          "set `--auto-close` to at least 14 days",
+      );
+      expect((await desk.policyOf(1)).reopenWindow).to.equal(7 * DAY);
+    });
+
     it("names the policy time that is out of range", async function () {
       const { addresses, admin } = await loadTaskFixture();
       const run = await runTask("merchant:policy", {
