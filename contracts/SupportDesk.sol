@@ -88,7 +88,9 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     uint32 private constant _DEFAULT_FIRST_RESPONSE_TIME = 1 days;
     uint32 private constant _DEFAULT_RESOLUTION_TIME = 3 days;
     uint32 private constant _DEFAULT_REOPEN_WINDOW = 7 days;
-    uint32 private constant _DEFAULT_AUTO_CLOSE_DELAY = 3 days;
+    /// @dev Equal to the reopen window: a stranger may close a resolved ticket only once its customer
+    /// can no longer reopen it (`setPolicy` keeps `autoCloseDelay >= reopenWindow`).
+    uint32 private constant _DEFAULT_AUTO_CLOSE_DELAY = 7 days;
     uint32 private constant _DEFAULT_REFUND_RESPONSE_TIME = 3 days;
     uint32 private constant _DEFAULT_DISPUTE_WINDOW = 7 days;
 
@@ -124,7 +126,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
 
     /// @inheritdoc ISupportDesk
     function registerMerchant(address admin, bytes32 profileHash) external returns (uint32 merchantId) {
-        if (admin == address(0)) revert DeskZeroAddress();
+        if (admin == address(0)) revert DeskInvalidAdmin(admin);
         merchantId = ++_merchantCount; // 4 billion merchants before this reverts
 
         Merchant storage merchant = _merchants[merchantId];
@@ -145,7 +147,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     /// @inheritdoc ISupportDesk
     function setAgent(uint32 merchantId, address agent, bool enabled) external {
         address sender = _requireAdmin(merchantId);
-        if (agent == address(0)) revert DeskZeroAddress();
+        if (agent == address(0)) revert DeskInvalidAgent(agent);
         uint8 roles = _roles[merchantId][agent];
         _roles[merchantId][agent] = enabled ? roles | _ROLE_AGENT : roles & ~_ROLE_AGENT;
         emit AgentSet(merchantId, agent, enabled, sender);
@@ -183,6 +185,9 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         _checkPolicyTime(3, policy.autoCloseDelay);
         _checkPolicyTime(4, policy.refundResponseTime);
         _checkPolicyTime(5, policy.disputeWindow);
+        if (policy.autoCloseDelay < policy.reopenWindow) {
+            revert DeskAutoCloseBeforeReopenWindow(policy.autoCloseDelay, policy.reopenWindow);
+        }
 
         Merchant storage merchant = _merchants[merchantId];
         merchant.firstResponseTime = policy.firstResponseTime;
@@ -422,7 +427,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     function bindEscrow(address escrow_) external {
         // msg.sender, not _msgSender(): binding is a deployment step, never relayed.
         if (msg.sender != _DEPLOYER || _escrow != address(0)) revert DeskEscrowBindingLocked(msg.sender);
-        if (escrow_ == address(0)) revert DeskZeroAddress();
+        if (escrow_ == address(0)) revert DeskInvalidEscrow(escrow_);
         _escrow = escrow_;
         emit EscrowBound(escrow_);
     }

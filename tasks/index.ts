@@ -114,7 +114,7 @@ const merchantPolicy = withAccount(
   })
   .addOption({
     name: "autoClose",
-    description: "Anyone may close a resolved ticket after",
+    description: "Anyone may close a resolved ticket after (at least the reopen window)",
     defaultValue: "",
   })
   .addOption({

@@ -2,9 +2,11 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import {
+  AUTO_CLOSE_DELAY,
   DAY,
   Deadline,
   HOUR,
+  REOPEN_WINDOW,
   Status,
   type DeskFixture,
   commitment,
@@ -339,7 +341,7 @@ describe("SupportDesk service-level clock", function () {
     for (const { offset, label, missed } of BOUNDARY) {
       it(`${missed ? "refuses" : "allows"} a reopen at resolvedAt + reopenWindow${label.slice(5)}`, async function () {
         const { f, id, resolvedAt } = await loadFixture(resolvedFixture);
-        const closedAt = resolvedAt + 7 * DAY;
+        const closedAt = resolvedAt + REOPEN_WINDOW;
         await pinAt(connection, closedAt + offset);
         const tx = f.desk.connect(f.customer).reopenTicket(id, commitment("broken again"));
         if (missed) {
@@ -444,7 +446,7 @@ describe("SupportDesk service-level clock", function () {
       const allowed = offset >= 0;
       it(`${allowed ? "lets anyone close" : "refuses to close"} at resolvedAt + autoCloseDelay${label.slice(5)}`, async function () {
         const { f, id, resolvedAt } = await loadFixture(resolvedFixture);
-        const closableAt = resolvedAt + 3 * DAY;
+        const closableAt = resolvedAt + AUTO_CLOSE_DELAY;
         await pinAt(connection, closableAt + offset);
         const tx = f.desk.connect(f.stranger).closeTicket(id);
         if (!allowed) {
@@ -467,11 +469,57 @@ describe("SupportDesk service-level clock", function () {
       const second = await pinAt(connection, resolvedAt + 2 * DAY + HOUR);
       await f.desk.connect(f.agent).resolveTicket(id, commitment("again fixed"));
       expect((await f.desk.getTicket(id)).resolvedAt).to.equal(BigInt(second));
-      await pinAt(connection, resolvedAt + 3 * DAY);
+      await pinAt(connection, resolvedAt + AUTO_CLOSE_DELAY);
       await expect(f.desk.connect(f.stranger).closeTicket(id))
         .to.be.revertedWithCustomError(f.desk, "DeskAutoCloseNotDue")
-        .withArgs(id, second + 3 * DAY);
+        .withArgs(id, second + AUTO_CLOSE_DELAY);
     });
+
+    // Review finding R4: with an auto-close delay shorter than the reopen window, anyone could close a
+    // resolved ticket and cut its customer's reopen window short. setPolicy now refuses such a policy.
+    for (const { name, reopenWindow, autoCloseDelay } of [
+      { name: "the default policy", reopenWindow: REOPEN_WINDOW, autoCloseDelay: AUTO_CLOSE_DELAY },
+      {
+        name: "a 14-day reopen window and auto-close",
+        reopenWindow: 14 * DAY,
+        autoCloseDelay: 14 * DAY,
+      },
+      {
+        name: "a 2-day reopen window, auto-close after 5",
+        reopenWindow: 2 * DAY,
+        autoCloseDelay: 5 * DAY,
+      },
+    ]) {
+      it(`a stranger cannot close a ticket while its customer may still reopen it (${name})`, async function () {
+        const f = await loadFixture(deployDeskFixture);
+        await f.desk
+          .connect(f.admin)
+          .setPolicy(1n, { ...defaultPolicy(f.arbiter.address), reopenWindow, autoCloseDelay });
+        const { id } = await openTicket(f, f.customer);
+        const { timestamp: resolvedAt } = await mined(
+          f.desk.connect(f.agent).resolveTicket(id, commitment("fixed")),
+        );
+        const closableAt = resolvedAt + autoCloseDelay;
+        // Up to the reopen window's last second, which is never after the auto-close delay's end.
+        for (const t of [resolvedAt + 1, resolvedAt + reopenWindow - 1]) {
+          await pinAt(connection, t);
+          await expect(f.desk.connect(f.stranger).closeTicket(id))
+            .to.be.revertedWithCustomError(f.desk, "DeskAutoCloseNotDue")
+            .withArgs(id, closableAt);
+        }
+        // The reopen window's last second is still the customer's.
+        await pinAt(connection, resolvedAt + reopenWindow);
+        await expect(f.desk.connect(f.customer).reopenTicket(id, commitment("still broken")))
+          .to.emit(f.desk, "TicketStatusChanged")
+          .withArgs(
+            id,
+            Status.Resolved,
+            Status.Open,
+            f.customer.address,
+            commitment("still broken"),
+          );
+      });
+    }
   });
 
   describe("escalateTicket", function () {

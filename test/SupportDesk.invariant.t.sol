@@ -52,6 +52,9 @@ contract DeskHandler {
     bool public terminalLeft;
     /// @notice Whether any hit-rate counter was ever seen to decrease.
     bool public statsDecreased;
+    /// @notice Whether `closeTicket` ever closed a ticket before the last second of its customer's
+    /// reopen window (review finding R4).
+    bool public closedInsideReopenWindow;
     /// @notice How many calls the handler made that the desk accepted.
     uint256 public accepted;
 
@@ -175,13 +178,19 @@ contract DeskHandler {
         _observe();
     }
 
-    /// @notice Anyone closes.
+    /// @notice Anyone closes; half the time at the first instant the auto-close delay allows.
     function closeTicket(uint256 ticketSeed, uint256 actorSeed) external {
         uint256 id = _ticket(ticketSeed);
         if (id == 0) return;
+        uint256 resolvedAt = desk.getTicket(id).resolvedAt;
+        ISupportDesk.Policy memory policy = desk.policyOf(desk.merchantOf(id));
+        uint256 closableAt = resolvedAt + policy.autoCloseDelay;
+        if (resolvedAt != 0 && actorSeed % 2 == 0 && closableAt > block.timestamp) vm.warp(closableAt);
+        uint256 reopenableUntil = resolvedAt + policy.reopenWindow;
         vm.prank(_anyone(actorSeed));
         try desk.closeTicket(id) {
             accepted++;
+            if (block.timestamp < reopenableUntil) closedInsideReopenWindow = true;
         } catch {}
         _observe();
     }
@@ -209,7 +218,8 @@ contract DeskHandler {
     }
 
     /// @notice A merchant admin changes its policy (times between 1 hour and 4 days), which moves
-    /// running deadlines.
+    /// running deadlines. Three times in four the auto-close delay is the reopen window plus up to 4
+    /// days, as setPolicy requires; otherwise it is any such time, and refused when shorter.
     function setPolicy(
         uint256 merchantSeed,
         uint32 firstResponse,
@@ -217,11 +227,13 @@ contract DeskHandler {
         uint32 windows
     ) external {
         uint32 merchantId = merchantSeed % 2 == 0 ? 1 : 2;
+        uint32 reopenWindow = _time(windows);
+        uint32 extra = _time(windows >> 8);
         ISupportDesk.Policy memory policy = ISupportDesk.Policy(
             _time(firstResponse),
             _time(resolution),
-            _time(windows),
-            _time(windows >> 8),
+            reopenWindow,
+            (windows >> 24) % 4 == 0 ? extra : reopenWindow + extra - 1 hours,
             1 days,
             1 days,
             address(0)
@@ -376,6 +388,12 @@ contract SupportDeskInvariantTest is TestBase {
     /// @notice A Closed or Cancelled ticket never changes state again.
     function invariant_closedAndCancelledAreTerminal() public view {
         vm.assertEq(handler.terminalLeft(), false, "a terminal ticket changed state");
+    }
+
+    /// @notice Nobody closes a resolved ticket while its customer may still reopen it (up to the
+    /// window's last second, when both may act).
+    function invariant_noCloseInsideTheReopenWindow() public view {
+        vm.assertEq(handler.closedInsideReopenWindow(), false, "closed inside the reopen window");
     }
 
     /// @notice Deadlines met and missed only ever accumulate.

@@ -183,6 +183,19 @@ contract SupportDeskTest is TestBase {
             desk.setPolicy(1, policy);
             return;
         }
+        if (policy.autoCloseDelay < policy.reopenWindow) {
+            // A valid time that puts the auto-close before the end of the reopen window (both 1 day
+            // otherwise): a longer reopen window or a shorter auto-close delay.
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ISupportDesk.DeskAutoCloseBeforeReopenWindow.selector,
+                    policy.autoCloseDelay,
+                    policy.reopenWindow
+                )
+            );
+            desk.setPolicy(1, policy);
+            return;
+        }
         desk.setPolicy(1, policy);
         ISupportDesk.Policy memory stored = desk.policyOf(1);
         vm.assertEq(stored.firstResponseTime, policy.firstResponseTime, "firstResponseTime");
@@ -200,6 +213,8 @@ contract SupportDeskTest is TestBase {
             // forge-lint: bounded to at most 365 days, which fits uint32.
             _setField(policy, i, uint32(_bound(times[i], 1, MAX_TIME)));
         }
+        // forge-lint: bounded to at most 365 days, which fits uint32.
+        policy.autoCloseDelay = uint32(_bound(policy.autoCloseDelay, policy.reopenWindow, MAX_TIME));
         vm.prank(ADMIN);
         desk.setPolicy(1, policy);
         ISupportDesk.Policy memory stored = desk.policyOf(1);
@@ -212,10 +227,45 @@ contract SupportDeskTest is TestBase {
         vm.assertEq(policy.firstResponseTime, 1 days, "first response 1 day");
         vm.assertEq(policy.resolutionTime, 3 days, "resolution 3 days");
         vm.assertEq(policy.reopenWindow, 7 days, "reopen window 7 days");
-        vm.assertEq(policy.autoCloseDelay, 3 days, "auto close 3 days");
+        vm.assertEq(policy.autoCloseDelay, 7 days, "auto close 7 days, the reopen window");
         vm.assertEq(policy.refundResponseTime, 3 days, "refund response 3 days");
         vm.assertEq(policy.disputeWindow, 7 days, "dispute window 7 days");
         vm.assertEq(policy.arbiter, ARBITER, "default arbiter");
+    }
+
+    function testFuzz_setPolicy_revertWhen_autoCloseBeforeReopenWindow(
+        uint32 reopenWindow,
+        uint32 autoCloseDelay
+    ) public {
+        // forge-lint: bounded to at most 365 days, which fits uint32.
+        reopenWindow = uint32(_bound(reopenWindow, 1, MAX_TIME));
+        // forge-lint: bounded to at most 365 days, which fits uint32.
+        autoCloseDelay = uint32(_bound(autoCloseDelay, 1, MAX_TIME));
+        ISupportDesk.Policy memory before = desk.policyOf(1);
+        if (autoCloseDelay < reopenWindow) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ISupportDesk.DeskAutoCloseBeforeReopenWindow.selector,
+                    autoCloseDelay,
+                    reopenWindow
+                )
+            );
+        }
+        _setPolicy(1 days, 3 days, reopenWindow, autoCloseDelay);
+        ISupportDesk.Policy memory stored = desk.policyOf(1);
+        bool accepted = autoCloseDelay >= reopenWindow;
+        vm.assertEq(stored.reopenWindow, accepted ? reopenWindow : before.reopenWindow, "reopenWindow");
+        vm.assertEq(
+            stored.autoCloseDelay,
+            accepted ? autoCloseDelay : before.autoCloseDelay,
+            "autoCloseDelay"
+        );
+    }
+
+    function test_setPolicy_acceptsAutoCloseEqualToReopenWindow() public {
+        _setPolicy(1 days, 3 days, 14 days, 14 days);
+        vm.assertEq(desk.policyOf(1).autoCloseDelay, 14 days, "auto close 14 days");
+        vm.assertEq(desk.policyOf(1).reopenWindow, 14 days, "reopen window 14 days");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -228,7 +278,7 @@ contract SupportDeskTest is TestBase {
     ) public {
         // forge-lint: bounded to at most 365 days, which fits uint32.
         firstResponseTime = uint32(_bound(firstResponseTime, 1, MAX_TIME));
-        _setPolicy(firstResponseTime, MAX_TIME, 7 days, 3 days);
+        _setPolicy(firstResponseTime, MAX_TIME, 7 days, 7 days);
         uint256 id = _open();
         uint256 dueAt = START + firstResponseTime;
         jump = _wait(jump, firstResponseTime, 2 * uint256(MAX_TIME));
@@ -270,7 +320,7 @@ contract SupportDeskTest is TestBase {
     ) public {
         // forge-lint: bounded to at most 365 days, which fits uint32.
         resolutionTime = uint32(_bound(resolutionTime, 2, MAX_TIME));
-        _setPolicy(1, resolutionTime, 7 days, 3 days);
+        _setPolicy(1, resolutionTime, 7 days, 7 days);
         uint256 id = _open();
         _answer(id);
         uint256 dueAt = START + resolutionTime;
@@ -319,7 +369,7 @@ contract SupportDeskTest is TestBase {
     function testFuzz_reopenTicket_onlyWithinWindow(uint32 window, uint256 wait) public {
         // forge-lint: bounded to at most 365 days, which fits uint32.
         window = uint32(_bound(window, 1, MAX_TIME));
-        _setPolicy(1 days, 3 days, window, 3 days);
+        _setPolicy(1 days, 3 days, window, window);
         uint256 id = _open();
         _resolve(id);
         wait = _wait(wait, window, 2 * uint256(MAX_TIME));
@@ -346,7 +396,7 @@ contract SupportDeskTest is TestBase {
     function testFuzz_closeTicket_onlyAfterAutoCloseDelay(uint32 delay, uint256 wait) public {
         // forge-lint: bounded to at most 365 days, which fits uint32.
         delay = uint32(_bound(delay, 1, MAX_TIME));
-        _setPolicy(1 days, 3 days, 7 days, delay);
+        _setPolicy(1 days, 3 days, delay, delay);
         uint256 id = _open();
         _resolve(id);
         wait = _wait(wait, delay, 2 * uint256(MAX_TIME));
@@ -359,6 +409,46 @@ contract SupportDeskTest is TestBase {
         }
         desk.closeTicket(id);
         if (wait >= delay) vm.assertEq(uint8(desk.statusOf(id)), uint8(ISupportDesk.Status.Closed), "closed");
+    }
+
+    /// @dev Review finding R4: whatever policy `setPolicy` accepts, a stranger's close never comes
+    /// before the end of the customer's reopen window.
+    function testFuzz_closeTicket_neverBeforeTheReopenWindowEnds(
+        uint32 reopenWindow,
+        uint32 autoCloseDelay,
+        uint256 wait
+    ) public {
+        // forge-lint: bounded to at most 365 days, which fits uint32.
+        reopenWindow = uint32(_bound(reopenWindow, 1, MAX_TIME));
+        // forge-lint: bounded to at most 365 days, which fits uint32.
+        autoCloseDelay = uint32(_bound(autoCloseDelay, 1, MAX_TIME));
+        vm.prank(ADMIN);
+        try
+            desk.setPolicy(
+                1,
+                ISupportDesk.Policy(1 days, 3 days, reopenWindow, autoCloseDelay, 1 days, 1 days, ARBITER)
+            )
+        {} catch {}
+        ISupportDesk.Policy memory policy = desk.policyOf(1);
+        vm.assertGe(policy.autoCloseDelay, policy.reopenWindow, "the policy in force closes after reopening");
+        uint256 id = _open();
+        _resolve(id);
+        wait = _wait(wait, policy.reopenWindow, 2 * uint256(MAX_TIME));
+        vm.warp(START + wait);
+        vm.prank(STRANGER);
+        if (wait < policy.autoCloseDelay) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ISupportDesk.DeskAutoCloseNotDue.selector,
+                    id,
+                    uint64(START + policy.autoCloseDelay)
+                )
+            );
+            desk.closeTicket(id);
+            return;
+        }
+        desk.closeTicket(id);
+        vm.assertGe(wait, policy.reopenWindow, "closed by a stranger only once the reopen window ended");
     }
 
     function testFuzz_slaHitRateBps_isMetOverCounted(uint8 onTime, uint8 late) public {
@@ -539,6 +629,13 @@ contract SupportDeskTest is TestBase {
         vm.expectRevert(abi.encodeWithSelector(ISupportDesk.DeskEscrowBindingLocked.selector, address(this)));
         desk.bindEscrow(address(0xBEEF));
         vm.assertEq(desk.escrow(), address(escrow), "still the first escrow");
+    }
+
+    function test_bindEscrow_revertWhen_zeroAddress() public {
+        SupportDesk fresh = new SupportDesk(FORWARDER, ARBITER);
+        vm.expectRevert(abi.encodeWithSelector(ISupportDesk.DeskInvalidEscrow.selector, address(0)));
+        fresh.bindEscrow(address(0));
+        vm.assertEq(fresh.escrow(), address(0), "still unbound");
     }
 
     function test_bindEscrow_revertWhen_notTheDeployer() public {

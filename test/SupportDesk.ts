@@ -3,12 +3,14 @@ import { expect } from "chai";
 import { type ContractTransactionResponse, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
-import type { ISupportDesk } from "../typechain-types/index.js";
+import { SupportDesk__factory, type ISupportDesk } from "../typechain-types/index.js";
 import {
+  AUTO_CLOSE_DELAY,
   DAY,
   Deadline,
   MAX_POLICY_TIME,
   POLICY_TIME_FIELDS,
+  REOPEN_WINDOW,
   Status,
   type DeskFixture,
   type StatusValue,
@@ -184,11 +186,11 @@ function guardError(
   const id = ticket.id;
   switch (action) {
     case "reopenTicket": {
-      const closedAt = (ticket.resolvedAt ?? 0) + 7 * DAY;
+      const closedAt = (ticket.resolvedAt ?? 0) + REOPEN_WINDOW;
       return t > closedAt ? { error: "DeskReopenWindowClosed", args: [id, closedAt] } : null;
     }
     case "closeTicket": {
-      const closableAt = (ticket.resolvedAt ?? 0) + 3 * DAY;
+      const closableAt = (ticket.resolvedAt ?? 0) + AUTO_CLOSE_DELAY;
       return t < closableAt ? { error: "DeskAutoCloseNotDue", args: [id, closableAt] } : null;
     }
     case "cancelTicket":
@@ -496,11 +498,12 @@ describe("SupportDesk", function () {
       expect(await f.desk.isAgent(3n, f.agent)).to.equal(false);
     });
 
-    it("reverts when the admin is the zero address", async function () {
+    it("reverts when the admin is the zero address (DeskInvalidAdmin)", async function () {
       const f = await loadFixture(deployDeskFixture);
-      await expect(
-        f.desk.registerMerchant(ZeroAddress, commitment("nobody")),
-      ).to.be.revertedWithCustomError(f.desk, "DeskZeroAddress");
+      await expect(f.desk.registerMerchant(ZeroAddress, commitment("nobody")))
+        .to.be.revertedWithCustomError(f.desk, "DeskInvalidAdmin")
+        .withArgs(ZeroAddress);
+      expect(await f.desk.merchantCount()).to.equal(2n);
     });
   });
 
@@ -530,6 +533,16 @@ describe("SupportDesk", function () {
       await expect(f.desk.connect(f.admin).assignTicket(id, f.agent))
         .to.be.revertedWithCustomError(f.desk, "DeskNotAnAgent")
         .withArgs(1n, f.agent.address);
+    });
+
+    it("reverts when the agent is the zero address (DeskInvalidAgent)", async function () {
+      const f = await loadFixture(deployDeskFixture);
+      for (const enabled of [true, false]) {
+        await expect(f.desk.connect(f.admin).setAgent(1n, ZeroAddress, enabled))
+          .to.be.revertedWithCustomError(f.desk, "DeskInvalidAgent")
+          .withArgs(ZeroAddress);
+      }
+      expect(await f.desk.isAgent(1n, ZeroAddress)).to.equal(false);
     });
 
     it("reverts when anyone but the admin calls it", async function () {
@@ -678,7 +691,7 @@ describe("SupportDesk", function () {
       firstResponseTime: 2 * 3_600,
       resolutionTime: 2 * DAY,
       reopenWindow: 14 * DAY,
-      autoCloseDelay: 5 * DAY,
+      autoCloseDelay: 21 * DAY,
       refundResponseTime: DAY,
       disputeWindow: 10 * DAY,
       arbiter,
@@ -695,7 +708,7 @@ describe("SupportDesk", function () {
             2n * 3_600n,
             2n * 86_400n,
             14n * 86_400n,
-            5n * 86_400n,
+            21n * 86_400n,
             86_400n,
             10n * 86_400n,
             f.customer2.address,
@@ -706,7 +719,7 @@ describe("SupportDesk", function () {
         7_200n,
         172_800n,
         1_209_600n,
-        432_000n,
+        1_814_400n,
         86_400n,
         864_000n,
         f.customer2.address,
@@ -739,6 +752,46 @@ describe("SupportDesk", function () {
         });
       }
     }
+
+    for (const [reopenWindow, autoCloseDelay] of [
+      [14 * DAY, 14 * DAY - 1],
+      [REOPEN_WINDOW, 3 * DAY],
+      [MAX_POLICY_TIME, 1],
+    ] as const) {
+      it(`reverts when autoCloseDelay ${autoCloseDelay} is shorter than reopenWindow ${reopenWindow} (DeskAutoCloseBeforeReopenWindow)`, async function () {
+        const f = await loadFixture(deployDeskFixture);
+        const policy = { ...custom(f.arbiter.address), reopenWindow, autoCloseDelay };
+        await expect(f.desk.connect(f.admin).setPolicy(1n, policy))
+          .to.be.revertedWithCustomError(f.desk, "DeskAutoCloseBeforeReopenWindow")
+          .withArgs(autoCloseDelay, reopenWindow);
+        expect(fields(await f.desk.policyOf(1n))).to.deep.include({
+          reopenWindow: BigInt(REOPEN_WINDOW),
+          autoCloseDelay: BigInt(AUTO_CLOSE_DELAY),
+        });
+      });
+    }
+
+    it("accepts an autoCloseDelay equal to the reopenWindow", async function () {
+      const f = await loadFixture(deployDeskFixture);
+      const policy = {
+        ...custom(f.arbiter.address),
+        reopenWindow: 14 * DAY,
+        autoCloseDelay: 14 * DAY,
+      };
+      await expect(f.desk.connect(f.admin).setPolicy(1n, policy)).to.emit(f.desk, "PolicySet");
+      expect(fields(await f.desk.policyOf(1n))).to.deep.include({
+        reopenWindow: BigInt(14 * DAY),
+        autoCloseDelay: BigInt(14 * DAY),
+      });
+    });
+
+    it("checks every time's range before the auto-close delay against the reopen window", async function () {
+      const f = await loadFixture(deployDeskFixture);
+      const policy = { ...custom(f.arbiter.address), reopenWindow: 14 * DAY, autoCloseDelay: 0 };
+      await expect(f.desk.connect(f.admin).setPolicy(1n, policy))
+        .to.be.revertedWithCustomError(f.desk, "DeskInvalidPolicyTime")
+        .withArgs(3, 0);
+    });
 
     it("reverts when anyone but the admin calls it", async function () {
       const f = await loadFixture(deployDeskFixture);
@@ -1188,6 +1241,15 @@ describe("SupportDesk", function () {
   });
 
   describe("escrow hooks", function () {
+    it("refuses to bind the zero address as the escrow (DeskInvalidEscrow)", async function () {
+      const f = await loadFixture(deployDeskFixture);
+      const fresh = await new SupportDesk__factory(f.deployer).deploy(ZeroAddress, f.arbiter);
+      await expect(fresh.bindEscrow(ZeroAddress))
+        .to.be.revertedWithCustomError(fresh, "DeskInvalidEscrow")
+        .withArgs(ZeroAddress);
+      expect(await fresh.escrow()).to.equal(ZeroAddress);
+    });
+
     it("is bound to the deployment's escrow, once", async function () {
       const f = await loadFixture(deployDeskFixture);
       expect(await f.desk.escrow()).to.equal(await f.escrow.getAddress());

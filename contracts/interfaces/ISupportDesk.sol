@@ -40,8 +40,11 @@ interface ISupportDesk {
     /// @notice A merchant's service policy. All times are in seconds.
     /// @param firstResponseTime Time from (re)opening to the first agent response.
     /// @param resolutionTime Time from (re)opening to resolution, not counting time awaiting the customer.
-    /// @param reopenWindow Time after resolution during which the customer may reopen.
-    /// @param autoCloseDelay Time after resolution after which anyone may close the ticket.
+    /// @param reopenWindow Time after resolution during which the customer may reopen (up to and
+    /// including `resolvedAt + reopenWindow`).
+    /// @param autoCloseDelay Time after resolution from which anyone may close the ticket; never less than
+    /// `reopenWindow`, so nobody but the customer can end the reopen window early (the customer may
+    /// close it at any time with `confirmResolution`).
     /// @param refundResponseTime Time the merchant has to approve or reject a refund request before
     /// anyone may execute it; a request keeps the deadline it started with.
     /// @param disputeWindow Time after a rejection during which the customer may dispute it.
@@ -119,8 +122,12 @@ interface ISupportDesk {
     error DeskUnknownMerchant(uint32 merchantId);
     /// @notice No ticket has id `ticketId`.
     error DeskUnknownTicket(uint256 ticketId);
-    /// @notice An address argument that must be set was `address(0)`.
-    error DeskZeroAddress();
+    /// @notice `admin` cannot administer a merchant (it is `address(0)`).
+    error DeskInvalidAdmin(address admin);
+    /// @notice `agent` cannot be given or stripped of the agent role (it is `address(0)`).
+    error DeskInvalidAgent(address agent);
+    /// @notice `escrow` cannot be bound as the refund escrow (it is `address(0)`).
+    error DeskInvalidEscrow(address escrow);
     /// @notice `caller` is not the admin of merchant `merchantId`.
     error DeskNotMerchantAdmin(uint32 merchantId, address caller);
     /// @notice `caller` is neither the admin nor an agent of merchant `merchantId`.
@@ -141,6 +148,9 @@ interface ISupportDesk {
     error DeskInvalidPriority(uint8 priority);
     /// @notice A policy time was 0 or out of range; `field` is its index in `Policy` (0-based).
     error DeskInvalidPolicyTime(uint8 field, uint32 value);
+    /// @notice A policy's `autoCloseDelay` is shorter than its `reopenWindow`: anyone could close a
+    /// resolved ticket while its customer may still reopen it.
+    error DeskAutoCloseBeforeReopenWindow(uint32 autoCloseDelay, uint32 reopenWindow);
     /// @notice Ticket `ticketId` has no missed deadline yet: escalation is possible at `dueAt`+1.
     error DeskNoDeadlineMissed(uint256 ticketId, uint64 dueAt);
     /// @notice The reopen window of ticket `ticketId` closed at `closedAt`.
@@ -223,12 +233,15 @@ interface ISupportDesk {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Registers a new merchant with `admin` and the default policy; anyone may call.
-    /// @param admin The merchant's admin (not `address(0)`).
+    /// Default policy: first response 1 day, resolution 3 days, reopen window 7 days, auto-close 7 days,
+    /// refund response 3 days, dispute window 7 days, the deployment's default arbiter.
+    /// @param admin The merchant's admin (not `address(0)`: `DeskInvalidAdmin`).
     /// @param profileHash Commitment of the merchant's off-chain profile.
     /// @return merchantId The new merchant's id (from 1).
     function registerMerchant(address admin, bytes32 profileHash) external returns (uint32 merchantId);
 
-    /// @notice Gives or takes the agent role at merchant `merchantId`; admin only.
+    /// @notice Gives or takes the agent role at merchant `merchantId`; admin only. `agent` must not be
+    /// `address(0)` (`DeskInvalidAgent`).
     function setAgent(uint32 merchantId, address agent, bool enabled) external;
 
     /// @notice Offers the admin role of merchant `merchantId` to `newAdmin` (first of two steps).
@@ -239,7 +252,9 @@ interface ISupportDesk {
     function acceptMerchantAdmin(uint32 merchantId) external;
 
     /// @notice Sets merchant `merchantId`'s policy; admin only. Every time must be between 1 second and
-    /// 365 days. Running refund deadlines keep the times they started with.
+    /// 365 days (`DeskInvalidPolicyTime`), and `autoCloseDelay` at least `reopenWindow`
+    /// (`DeskAutoCloseBeforeReopenWindow`), so that a stranger's `closeTicket` never cuts a customer's
+    /// reopen window short. Running refund deadlines keep the times they started with.
     function setPolicy(uint32 merchantId, Policy calldata policy) external;
 
     /// @notice Sets what merchant `merchantId` pays customers for missed deadlines; admin only.
@@ -290,14 +305,16 @@ interface ISupportDesk {
     /// @notice `Open` -> `Cancelled` by the customer, before any agent was assigned or answered.
     function cancelTicket(uint256 ticketId) external;
 
-    /// @notice `Resolved` -> `Closed` by anyone, once the auto-close delay has passed since resolution.
+    /// @notice `Resolved` -> `Closed` by anyone, once the auto-close delay has passed since resolution
+    /// (from `resolvedAt + autoCloseDelay` on; the policy keeps that at or after the reopen window's end).
     function closeTicket(uint256 ticketId) external;
 
     /*//////////////////////////////////////////////////////////////
                              ESCROW HOOKS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Binds the refund escrow, once; only the deployer of this desk may call it.
+    /// @notice Binds the refund escrow, once; only the deployer of this desk may call it, with a
+    /// non-zero `escrow` (`DeskInvalidEscrow`).
     function bindEscrow(address escrow) external;
 
     /// @notice Escrow hook: resolves ticket `ticketId` because `actor` paid a refund on it. A ticket

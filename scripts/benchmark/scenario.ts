@@ -354,7 +354,7 @@ async function playDay(world: World, gas: Map<string, number> | undefined): Prom
       firstResponseTime: 4 * HOUR,
       resolutionTime: 2 * DAY,
       reopenWindow: 14 * DAY,
-      autoCloseDelay: 5 * DAY,
+      autoCloseDelay: 14 * DAY,
       refundResponseTime: 2 * DAY,
       disputeWindow: 10 * DAY,
       arbiter: arbiter.address,
@@ -588,15 +588,15 @@ async function playDay(world: World, gas: Map<string, number> | undefined): Prom
   await send(escrow.connect(customer2).cancelRefund(oRefund));
   checks.equal(await escrow.reserveOf(THIN_MERCHANT, ETH), thinReserve, "merchant 2's reserve");
 
-  /* --------------------------------------- four days later: auto-close, refund deadline */
+  /* --------------------------------------------- four days later: refund deadline */
   await time.increase(3 * DAY);
-  await measured("desk.closeTicket", desk.connect(keeper).closeTicket(c));
-  await status(c, TicketStatus.Closed);
   await measured("escrow.executeRefund.eth", escrow.connect(keeper).executeRefund(kRefund));
   await refundStatus(kRefund, RefundStatus.Paid);
 
-  /* ----------------------------------------- eleven days later: dispute window over */
+  /* ------------------------ eleven days later: reopen and dispute windows over */
   await time.increase(7 * DAY);
+  await measured("desk.closeTicket", desk.connect(keeper).closeTicket(c));
+  await status(c, TicketStatus.Closed);
   await measured("escrow.finalizeRejection", escrow.connect(keeper).finalizeRejection(mRefund));
   checks.equal(await escrow.lockedOf(MERCHANT, ETH), 0n, "merchant 1's locked ETH at day's end");
   checks.equal(await feedback.feedbackOfTicket(a), a << 8n, "ticket A's rating");

@@ -308,7 +308,11 @@ export async function explainRevert(
       return `merchant #${big(args, "merchantId")} does not exist on network "${context.networkName}"${await merchantCount(client)}; register one with \`merchant:register\``;
     case "DeskUnknownTicket":
       return `ticket #${big(args, "ticketId")} does not exist on network "${context.networkName}"${await ticketCount(client)}`;
-    case "DeskZeroAddress":
+    case "DeskInvalidAdmin":
+      return "the admin given is the zero address (0x000…0): give a real account";
+    case "DeskInvalidAgent":
+      return "the agent given is the zero address (0x000…0): give a real account";
+    case "DeskInvalidEscrow":
       return "an address given is the zero address (0x000…0): give a real account";
     case "EscrowInvalidRecipient": {
       const to = address(args, "to");
@@ -367,6 +371,10 @@ export async function explainRevert(
     case "DeskInvalidPolicyTime": {
       const field = POLICY_FIELDS[Number(big(args, "field"))] ?? "a policy time";
       return `the ${field} of ${big(args, "value")} seconds is out of range: every policy time is between 1 second and 365 days`;
+    }
+    case "DeskAutoCloseBeforeReopenWindow": {
+      const reopen = big(args, "reopenWindow");
+      return `the auto-close delay of ${formatDurationWords(big(args, "autoCloseDelay"))} is shorter than the reopen window of ${formatDurationWords(reopen)}: anyone could close a resolved ticket while its customer may still reopen it; set \`--auto-close\` to at least ${formatDurationWords(reopen)}`;
     }
     case "DeskNoDeadlineMissed": {
       const dueAt = big(args, "dueAt");

@@ -45,13 +45,19 @@ export const MAX_POLICY_TIME = 365 * DAY;
 /** `SlaDeadlineSettled.deadline`: which deadline of a cycle was counted. */
 export const Deadline = { FirstResponse: 1n, Resolution: 2n } as const;
 
+/** The default reopen window: the customer may reopen up to and including `resolvedAt + 7 days`. */
+export const REOPEN_WINDOW = 7 * DAY;
+/** The default auto-close delay: anyone may close from `resolvedAt + 7 days` on (never before the
+ * reopen window ends; `setPolicy` refuses an auto-close delay shorter than the reopen window). */
+export const AUTO_CLOSE_DELAY = 7 * DAY;
+
 /** The policy a new merchant gets (decided by the lead); `arbiter` is the deployment's default. */
 export function defaultPolicy(arbiter: string): ISupportDesk.PolicyStruct {
   return {
     firstResponseTime: DAY,
     resolutionTime: 3 * DAY,
-    reopenWindow: 7 * DAY,
-    autoCloseDelay: 3 * DAY,
+    reopenWindow: REOPEN_WINDOW,
+    autoCloseDelay: AUTO_CLOSE_DELAY,
     refundResponseTime: 3 * DAY,
     disputeWindow: 7 * DAY,
     arbiter,
@@ -245,7 +251,8 @@ export const TICKET_STATES = [
  * - `InProgress`: an agent answered on time. `InProgressLate`: the agent answered 1 s late.
  * - `AwaitingCustomer` / `AwaitingCustomerLate`: the above, then the agent awaits the customer.
  * - `Resolved`: just resolved. `ResolvedAutoCloseDue`: the auto-close delay will have passed at the
- *   next block. `ResolvedReopenExpired`: the reopen window will be closed at the next block.
+ *   next block, which is also the reopen window's last second (default policy: both 7 days).
+ *   `ResolvedReopenExpired`: the reopen window will be closed at the next block.
  * - `Closed`: confirmed by the customer. `Escalated`: escalated once the first response was 1 s
  *   overdue. `Cancelled`: cancelled by the customer.
  */
@@ -353,11 +360,11 @@ export async function ticketIn(f: DeskFixture, state: TicketStateKey): Promise<T
       break;
     case "ResolvedAutoCloseDue":
       await resolve();
-      await mineAt(connection, (t.resolvedAt ?? 0) + 3 * DAY - 1);
+      await mineAt(connection, (t.resolvedAt ?? 0) + AUTO_CLOSE_DELAY - 1);
       break;
     case "ResolvedReopenExpired":
       await resolve();
-      await mineAt(connection, (t.resolvedAt ?? 0) + 7 * DAY);
+      await mineAt(connection, (t.resolvedAt ?? 0) + REOPEN_WINDOW);
       break;
     case "Closed":
       await resolve();

@@ -65,9 +65,9 @@ describe("tasks: merchant", function () {
         admin: ZeroAddress,
       });
       expect(failureOf(run)).to.equal(
-        "✖ merchant:register: an address given is the zero address (0x000…0): give a real account",
+        "✖ merchant:register: the admin given is the zero address (0x000…0): give a real account",
       );
-      expect(run.out.errors[1]).to.equal("  SupportDesk: DeskZeroAddress()");
+      expect(run.out.errors[1]).to.equal(`  SupportDesk: DeskInvalidAdmin(admin: ${ZeroAddress})`);
     });
   });
 
@@ -134,6 +134,22 @@ describe("tasks: merchant", function () {
       expect(changed.out.text)
         .to.include("first response within  2 h")
         .and.include("arbiter                none");
+    });
+
+    it("says the auto-close delay cannot be shorter than the reopen window", async function () {
+      const { desk, addresses, admin } = await loadTaskFixture();
+      const run = await runTask("merchant:policy", {
+        addresses,
+        from: admin.address,
+        merchantId: "1",
+        reopenWindow: "14d",
+      });
+      expect(failureOf(run)).to.equal(
+        "✖ merchant:policy: the auto-close delay of 7 days is shorter than the reopen window of 14 days: " +
+          "anyone could close a resolved ticket while its customer may still reopen it; " +
+          "set `--auto-close` to at least 14 days",
+      );
+      expect((await desk.policyOf(1)).reopenWindow).to.equal(7 * DAY);
     });
 
     it("names the policy time that is out of range", async function () {
