@@ -22,7 +22,10 @@ import {ISupportDesk} from "./interfaces/ISupportDesk.sol";
 ///   0: what would make it grow (a deposit, a released lock) covers the owed total first.
 /// - The escrow holds, per token, at least sum(available) + sum(locked) + sum(credits) + sum(covered but
 ///   unsettled owed compensation) (tested as an invariant).
-/// - Payouts to customers never revert: a refused push becomes the receiver's credit.
+/// - Payouts to customers never revert: a refused push becomes the receiver's credit. What a hostile
+///   receiver can cost the payer is bounded for ETH (a gas stipend) and for plain ERC-20s (their transfer
+///   does not call the receiver). Tokens that call the receiver on a transfer (ERC-777-style hooks) are
+///   not supported as reserve tokens: see `_push`.
 /// - Every external function that changes state holds the transient reentrancy guard, except the desk's
 ///   `paySlaCompensation` hook, which takes the guard only when it is free (see there).
 contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient {
@@ -116,7 +119,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
 
     /// @inheritdoc IRefundEscrow
     function deposit(uint32 merchantId, address token, uint256 amount) external payable nonReentrant {
-        if (amount == 0) revert EscrowZeroAmount();
+        if (amount == 0) revert EscrowZeroAmount(token);
         if (merchantId == 0 || merchantId > _DESK.merchantCount()) revert EscrowUnknownMerchant(merchantId);
         address from = _msgSender();
         uint256 received;
@@ -150,8 +153,8 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         address admin = _DESK.merchantAdmin(merchantId);
         if (admin == address(0)) revert EscrowUnknownMerchant(merchantId);
         if (sender != admin) revert EscrowNotMerchantAdmin(merchantId, sender);
-        if (to == address(0)) revert EscrowZeroAddress();
-        if (amount == 0) revert EscrowZeroAmount();
+        if (to == address(0)) revert EscrowInvalidRecipient(to);
+        if (amount == 0) revert EscrowZeroAmount(token);
         Reserve memory reserve = _reserves[merchantId][token];
         if (amount > reserve.available) revert InsufficientReserve(reserve.available, amount);
         ISupportDesk.SlaCompensation memory compensation = _DESK.slaCompensationOf(merchantId);
@@ -179,7 +182,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         bytes32 reasonHash
     ) external nonReentrant returns (uint256 refundId) {
         address sender = _msgSender();
-        _checkRefundAmount(amount);
+        _checkRefundAmount(token, amount);
         (address customer, uint32 merchantId, ISupportDesk.Status status, uint32 responseTime) = _DESK
             .refundContext(ticketId);
         if (sender != customer) revert EscrowNotCustomer(ticketId, sender);
@@ -343,7 +346,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
 
     /// @inheritdoc IRefundEscrow
     function withdrawCreditTo(address token, address to) external nonReentrant {
-        if (to == address(0)) revert EscrowZeroAddress();
+        if (to == address(0)) revert EscrowInvalidRecipient(to);
         _withdrawCredit(_msgSender(), token, to);
     }
 
@@ -532,7 +535,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         bool resolve
     ) private returns (uint256 refundId) {
         address sender = _msgSender();
-        _checkRefundAmount(amount);
+        _checkRefundAmount(token, amount);
         (address customer, uint32 merchantId, ISupportDesk.Status status) = _DESK.ticketCore(ticketId);
         _checkStaff(merchantId, sender);
         _checkRefundable(ticketId, status);
@@ -544,17 +547,29 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         emit RefundPaid(refundId, customer, token, amount, credited);
     }
 
-    /// @dev Approves a `Requested` refund (staff, before its deadline) and pays it; optionally resolves
-    /// the ticket first.
+    /// @dev Pays a refund on the merchant's word (staff) and optionally resolves the ticket first: a
+    /// `Requested` refund before its response deadline (an approval), or a `Rejected` (not final) or
+    /// `Disputed` one at any time (a concession: the merchant's way out of a case it no longer defends, so
+    /// a lock never waits on a silent arbiter). All three hold their amount in `locked`. A concession only
+    /// ever pays the customer, so allowing it at any time takes nothing from them.
     function _approve(uint256 refundId, bool resolve, bytes32 resolutionHash) private {
         address sender = _msgSender();
         RefundCore memory refund = _loadRefund(refundId);
         _checkStaff(refund.merchantId, sender);
-        if (refund.status != RefundStatus.Requested)
-            revert EscrowInvalidRefundStatus(refundId, refund.status);
-        if (block.timestamp > refund.deadline) revert EscrowResponseDeadlinePassed(refundId, refund.deadline);
+        RefundStatus status = refund.status;
+        if (status == RefundStatus.Requested) {
+            if (block.timestamp > refund.deadline)
+                revert EscrowResponseDeadlinePassed(refundId, refund.deadline);
+        } else if (status == RefundStatus.Rejected) {
+            // deadline 0: the lock went back to the reserve (finalized, or ruled for the merchant).
+            if (refund.deadline == 0) revert EscrowRejectionFinal(refundId);
+        } else if (status != RefundStatus.Disputed) {
+            revert EscrowInvalidRefundStatus(refundId, status);
+        }
         address token = _settleLocked(refundId, refund);
         emit RefundApproved(refundId, sender);
+        if (status == RefundStatus.Disputed)
+            emit DisputeConceded(refundId, _disputeArbiters[refundId], sender);
         // Effects are done: a late resolution makes the desk call `paySlaCompensation` back, nested.
         if (resolve) _DESK.resolveByEscrow(refund.ticketId, sender, resolutionHash);
         _payRefund(refundId, refund.ticketId, token, refund.amount);
@@ -701,6 +716,12 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     /// @dev Pushes a payout that must not get stuck: ETH with a bounded gas stipend and without copying
     /// return data (a returndata bomb cannot make the payer run out of gas), ERC-20 through
     /// `trySafeTransfer`. If the receiver or the token refuses, the amount becomes the receiver's credit.
+    /// The payer (an approving agent, a keeper, the arbiter) cannot be griefed for ETH, nor for a plain
+    /// ERC-20, whose transfer never calls the receiver. `trySafeTransfer` forwards all remaining gas, and
+    /// that is not capped on purpose (a legitimate token behind a proxy, with fees or blocklists, may need
+    /// much of it); so a token that calls the receiver on a transfer (ERC-777-style `tokensReceived`
+    /// hooks) lets the receiver burn nearly all the payer's gas, or make the payout run out of gas and
+    /// revert. Such tokens are not supported as reserve tokens.
     /// The caller holds the reentrancy guard, so the receiver cannot re-enter before the credit is booked.
     /// A caller cannot starve a receiver into a credit either: a call that runs out of gas leaves the
     /// caller 1/64 of what it had, and booking the credit (an SSTORE of at least 5,000 gas, plus the
@@ -745,9 +766,9 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         if (!_DESK.isAgent(merchantId, account)) revert EscrowNotMerchantStaff(merchantId, account);
     }
 
-    /// @dev Reverts for a zero amount or one that does not fit a refund's 112 bits.
-    function _checkRefundAmount(uint256 amount) private pure {
-        if (amount == 0) revert EscrowZeroAmount();
+    /// @dev Reverts for a zero amount (of `token`) or one that does not fit a refund's 112 bits.
+    function _checkRefundAmount(address token, uint256 amount) private pure {
+        if (amount == 0) revert EscrowZeroAmount(token);
         if (amount > _MAX_REFUND) revert EscrowAmountTooLarge(amount, _MAX_REFUND);
     }
 

@@ -33,6 +33,7 @@ export type TimelineKind =
   | "refund-rejected"
   | "refund-disputed"
   | "dispute-resolved"
+  | "dispute-conceded"
   | "refund-cancelled"
   | "refund-executed"
   | "refund-paid"
@@ -85,7 +86,8 @@ export interface TimelineEntry {
   dueAt?: number;
   /** `sla-settled`: whether the deadline was met. */
   met?: boolean;
-  /** `refund-disputed`, `dispute-resolved`: the arbiter. */
+  /** `refund-disputed`, `dispute-resolved`, `dispute-conceded`: the arbiter (of a conceded dispute: the
+   * one whose case ended without a ruling). */
   arbiter?: string;
   /** `dispute-resolved`: whether the arbiter paid the customer. */
   payCustomer?: boolean;
@@ -107,6 +109,7 @@ const REFUND_FOLLOW_UPS = [
   "RefundRejected",
   "RefundDisputed",
   "DisputeResolved",
+  "DisputeConceded",
   "RefundCancelled",
   "RefundExecuted",
   "RefundPaid",
@@ -312,6 +315,13 @@ function entryOf(log: DecodedLog, refundCustomers: ReadonlyMap<bigint, string>):
         actor: argString(log, "arbiter"),
         arbiter: argString(log, "arbiter"),
         payCustomer: argBool(log, "payCustomer"),
+      };
+    case "DisputeConceded":
+      return {
+        kind: "dispute-conceded",
+        refundId: refundId(),
+        actor: argString(log, "actor"),
+        arbiter: argString(log, "arbiter"),
       };
     case "RefundCancelled":
       return withActor(

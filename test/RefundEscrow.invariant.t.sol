@@ -344,6 +344,43 @@ contract EscrowHandler is EscrowWorld {
         }
     }
 
+    /// @notice The merchant concedes a rejected (not final) or disputed refund, found from a random start:
+    /// `approveRefund` (or `approveRefundAndResolve`) on it pays the customer. A third of the time the
+    /// customer first disputes a rejection still in its window (disputes are otherwise rare). Then the
+    /// arbiter rules on the conceded case anyway and the merchant approves it again: a correct escrow
+    /// refuses both, and a payout would be counted (so `invariant_refundPaidAtMostOnce` would see it).
+    function concedeRefund(uint256 refundSeed, uint256 modeSeed, bool resolve) external recorded {
+        (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickConcedable(refundSeed);
+        if (refundId == 0) return;
+        if (modeSeed % 3 == 0) _disputeIfOpen(refundId, refund);
+        bool disputed = refund.status == IRefundEscrow.RefundStatus.Disputed;
+        address admin = _admins[refund.merchantId - 1];
+        uint256 before = _received(refund.customer, refund.token);
+        _VM.prank(admin);
+        if (resolve) {
+            try escrow.approveRefundAndResolve(refundId, keccak256("conceded")) {
+                ++ghostPayouts[refundId];
+                ++ghostCalls[
+                    disputed ? bytes32("concedeDisputedAndResolve") : bytes32("concedeRejectedAndResolve")
+                ];
+            } catch {
+                _discard();
+                return;
+            }
+        } else {
+            try escrow.approveRefund(refundId) {
+                ++ghostPayouts[refundId];
+                _checkReceipt(refund.customer, refund.token, refund.amount, before);
+                ++ghostCalls[disputed ? bytes32("concedeDisputed") : bytes32("concedeRejected")];
+            } catch {
+                _discard();
+                return;
+            }
+        }
+        _collect(); // book what the concession emitted before the tries below, whose failures are discarded
+        _payAgainAfterConcession(refundId, admin, (modeSeed / 3) % 2 == 0);
+    }
+
     function cancelRefund(uint256 refundSeed) external recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
@@ -740,6 +777,59 @@ contract EscrowHandler is EscrowWorld {
         if (count == 0) return (0, refund);
         refundId = _bound(seed, 1, count);
         refund = escrow.getRefund(refundId);
+    }
+
+    /// @dev The customer disputes `refund` if it is a rejection still in its window; updates its status.
+    function _disputeIfOpen(uint256 refundId, IRefundEscrow.Refund memory refund) internal {
+        if (refund.status != IRefundEscrow.RefundStatus.Rejected || block.timestamp > refund.deadline) return;
+        _VM.prank(refund.customer);
+        try escrow.disputeRefund(refundId, keccak256("unfair")) {
+            refund.status = IRefundEscrow.RefundStatus.Disputed;
+            _collect();
+            ++ghostCalls["disputeRefund"];
+        } catch {
+            _discard();
+        }
+    }
+
+    /// @dev After a concession: the arbiter rules on the case anyway, and `admin` approves the refund again.
+    /// A correct escrow refuses both; a payout is counted (and books whatever it emitted).
+    function _payAgainAfterConcession(uint256 refundId, address admin, bool payCustomer) internal {
+        _VM.prank(arbiter);
+        try escrow.resolveDispute(refundId, payCustomer) {
+            if (payCustomer) ++ghostPayouts[refundId];
+            _collect();
+            ++ghostCalls["ruleAfterConcession"];
+        } catch {
+            _discard();
+        }
+        _VM.prank(admin);
+        try escrow.approveRefund(refundId) {
+            ++ghostPayouts[refundId];
+            _collect();
+            ++ghostCalls["approveAfterConcession"];
+        } catch {
+            _discard();
+        }
+    }
+
+    /// @dev The first refund from a random start that the merchant may concede: `Rejected` with its lock
+    /// still held (deadline not 0), or `Disputed`; id 0 if there is none.
+    function _pickConcedable(
+        uint256 seed
+    ) internal view returns (uint256 refundId, IRefundEscrow.Refund memory refund) {
+        uint256 count = escrow.refundCount();
+        if (count == 0) return (0, refund);
+        uint256 start = _bound(seed, 1, count);
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 id = ((start - 1 + i) % count) + 1;
+            refund = escrow.getRefund(id);
+            if (
+                refund.status == IRefundEscrow.RefundStatus.Disputed ||
+                (refund.status == IRefundEscrow.RefundStatus.Rejected && refund.deadline != 0)
+            ) return (id, refund);
+        }
+        return (0, refund);
     }
 
     /// @dev What `customer` holds of `token`, counting its credit at the escrow.

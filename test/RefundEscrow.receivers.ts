@@ -203,9 +203,9 @@ describe("RefundEscrow receivers", function () {
 
     it("withdrawCreditTo reverts on the zero address", async function () {
       const { escrow, customer } = await loadFixture(deployEscrowFixture);
-      await expect(
-        escrow.connect(customer).withdrawCreditTo(ETH, ZeroAddress),
-      ).to.be.revertedWithCustomError(escrow, "EscrowZeroAddress");
+      await expect(escrow.connect(customer).withdrawCreditTo(ETH, ZeroAddress))
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidRecipient")
+        .withArgs(ZeroAddress);
     });
   });
 
@@ -247,6 +247,39 @@ describe("RefundEscrow receivers", function () {
         await expect(tx)
           .to.emit(escrow, "RefundPaid")
           .withArgs(refundId, walletAddress, ETH, AMOUNT, false);
+        await expect(tx).to.changeEtherBalances(ethers, [escrow, wallet], [-AMOUNT, AMOUNT]);
+      });
+    }
+
+    for (const [name, args] of [
+      ["approveRefund", [1n]],
+      ["resolveDispute", [1n, false]],
+    ] as const) {
+      it(`blocks re-entry into ${name} from the payout of a conceded dispute`, async function () {
+        const { escrow, admin, agent, arbiter, wallet, refundId } = await walletFixture(
+          WalletMode.Reenter,
+        );
+        const escrowAddress = await escrow.getAddress();
+        await escrow.connect(agent).rejectRefund(refundId, REASON);
+        await wallet.execute(
+          escrowAddress,
+          0n,
+          escrow.interface.encodeFunctionData("disputeRefund", [refundId, REASON]),
+        );
+        await wallet.setReentry(
+          escrowAddress,
+          escrow.interface.encodeFunctionData(name as "approveRefund", args as never),
+        );
+        const tx = await escrow.connect(admin).approveRefund(refundId);
+        await expect(tx)
+          .to.emit(escrow, "DisputeConceded")
+          .withArgs(refundId, arbiter.address, admin.address);
+        await expect(tx)
+          .to.emit(wallet, "ReentryAttempted")
+          .withArgs(false, escrow.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []));
+        await expect(tx)
+          .to.emit(escrow, "RefundPaid")
+          .withArgs(refundId, await wallet.getAddress(), ETH, AMOUNT, false);
         await expect(tx).to.changeEtherBalances(ethers, [escrow, wallet], [-AMOUNT, AMOUNT]);
       });
     }

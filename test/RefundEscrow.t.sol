@@ -175,6 +175,77 @@ contract RefundEscrowTest is TestBase {
         vm.assertEq(_escrow.reserveOf(MERCHANT, address(0)), 3 ether, "backing stays");
     }
 
+    /// @notice Whenever the merchant concedes a dispute (even years after an arbiter went silent), the
+    /// customer gets exactly the amount, the lock is gone, and the arbiter has nothing left to rule on.
+    function testFuzz_approveRefund_concedesDisputeAtAnyTime(uint256 amount, uint256 wait) public {
+        amount = _bound(amount, 1, RESERVE);
+        wait = _bound(wait, 0, 10 * 365 days);
+        address arbiter = _desk.policyOf(MERCHANT).arbiter;
+        vm.prank(_customer);
+        uint256 refundId = _escrow.requestRefund(_ticket, address(0), amount, keccak256("reason"));
+        vm.prank(_admin);
+        _escrow.rejectRefund(refundId, keccak256("no"));
+        vm.prank(_customer);
+        _escrow.disputeRefund(refundId, keccak256("unfair"));
+        vm.warp(block.timestamp + wait);
+
+        vm.expectEmit(true, true, true, true, address(_escrow));
+        emit IRefundEscrow.DisputeConceded(refundId, arbiter, _admin);
+        vm.prank(_admin);
+        _escrow.approveRefund(refundId);
+
+        vm.assertEq(_customer.balance, amount, "customer paid exactly the amount");
+        vm.assertEq(address(_escrow).balance, RESERVE - amount, "escrow paid exactly the amount");
+        vm.assertEq(_escrow.lockedOf(MERCHANT, address(0)), 0, "lock released");
+        vm.assertEq(_escrow.reserveOf(MERCHANT, address(0)), RESERVE - amount, "reserve");
+        vm.prank(arbiter);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRefundEscrow.EscrowInvalidRefundStatus.selector,
+                refundId,
+                IRefundEscrow.RefundStatus.Paid
+            )
+        );
+        _escrow.resolveDispute(refundId, false);
+    }
+
+    function test_approveRefund_revertWhen_rejectionFinal() public {
+        vm.prank(_customer);
+        uint256 refundId = _escrow.requestRefund(_ticket, address(0), 1 ether, keccak256("reason"));
+        vm.prank(_admin);
+        _escrow.rejectRefund(refundId, keccak256("no"));
+        vm.warp(uint256(_escrow.getRefund(refundId).deadline) + 1);
+        _escrow.finalizeRejection(refundId);
+        vm.prank(_admin);
+        vm.expectRevert(abi.encodeWithSelector(IRefundEscrow.EscrowRejectionFinal.selector, refundId));
+        _escrow.approveRefund(refundId);
+        vm.assertEq(_escrow.reserveOf(MERCHANT, address(0)), RESERVE, "the lock went back, nothing paid");
+    }
+
+    function test_approveRefund_revertWhen_strangerConcedes() public {
+        vm.prank(_customer);
+        uint256 refundId = _escrow.requestRefund(_ticket, address(0), 1 ether, keccak256("reason"));
+        vm.prank(_admin);
+        _escrow.rejectRefund(refundId, keccak256("no"));
+        vm.prank(_other);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRefundEscrow.EscrowNotMerchantStaff.selector, MERCHANT, _other)
+        );
+        _escrow.approveRefund(refundId);
+    }
+
+    function test_deposit_revertWhen_zeroAmount() public {
+        vm.prank(_admin);
+        vm.expectRevert(abi.encodeWithSelector(IRefundEscrow.EscrowZeroAmount.selector, address(0)));
+        _escrow.deposit(MERCHANT, address(0), 0);
+    }
+
+    function test_withdrawReserve_revertWhen_zeroRecipient() public {
+        vm.prank(_admin);
+        vm.expectRevert(abi.encodeWithSelector(IRefundEscrow.EscrowInvalidRecipient.selector, address(0)));
+        _escrow.withdrawReserve(MERCHANT, address(0), 1, address(0));
+    }
+
     function test_paySlaCompensation_revertWhen_notDesk() public {
         ISupportDesk.SlaCompensation memory terms = ISupportDesk.SlaCompensation({
             token: address(0),

@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { parseEther, parseUnits, ZeroAddress } from "ethers";
 
 import {
+  DAY,
   DISPUTE_WINDOW,
   ETH,
   ETH_RESERVE,
@@ -18,6 +19,7 @@ import {
   TICKET2,
   TOKEN_RESERVE,
   TicketStatus,
+  booksOf,
   escrowFixture,
   hashOf,
   policyOf,
@@ -25,6 +27,8 @@ import {
   timestampOf,
 } from "./helpers/escrow.js";
 import { FeeOnTransferToken__factory, TestToken__factory } from "../typechain-types/index.js";
+import { ticketTimeline } from "../src/index.js";
+import { clientAs } from "./helpers/sdk.js";
 
 const connection = await network.create();
 const { ethers } = connection;
@@ -123,15 +127,14 @@ describe("RefundEscrow", function () {
       expect(await escrow.reserveOf(MERCHANT, ETH)).to.equal(ETH_RESERVE);
     });
 
-    it("reverts on a zero amount", async function () {
+    it("reverts on a zero amount, naming the token", async function () {
       const { escrow, admin, token } = await loadFixture(deployEscrowFixture);
-      await expect(escrow.connect(admin).deposit(MERCHANT, ETH, 0n)).to.be.revertedWithCustomError(
-        escrow,
-        "EscrowZeroAmount",
-      );
-      await expect(
-        escrow.connect(admin).deposit(MERCHANT, token, 0n),
-      ).to.be.revertedWithCustomError(escrow, "EscrowZeroAmount");
+      await expect(escrow.connect(admin).deposit(MERCHANT, ETH, 0n))
+        .to.be.revertedWithCustomError(escrow, "EscrowZeroAmount")
+        .withArgs(ETH);
+      await expect(escrow.connect(admin).deposit(MERCHANT, token, 0n))
+        .to.be.revertedWithCustomError(escrow, "EscrowZeroAmount")
+        .withArgs(await token.getAddress());
     });
 
     it("reverts for a merchant that does not exist", async function () {
@@ -256,13 +259,16 @@ describe("RefundEscrow", function () {
     });
 
     it("reverts on a zero address or a zero amount", async function () {
-      const { escrow, admin } = await loadFixture(deployEscrowFixture);
-      await expect(
-        escrow.connect(admin).withdrawReserve(MERCHANT, ETH, 1n, ZeroAddress),
-      ).to.be.revertedWithCustomError(escrow, "EscrowZeroAddress");
-      await expect(
-        escrow.connect(admin).withdrawReserve(MERCHANT, ETH, 0n, admin.address),
-      ).to.be.revertedWithCustomError(escrow, "EscrowZeroAmount");
+      const { escrow, admin, token } = await loadFixture(deployEscrowFixture);
+      await expect(escrow.connect(admin).withdrawReserve(MERCHANT, ETH, 1n, ZeroAddress))
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidRecipient")
+        .withArgs(ZeroAddress);
+      await expect(escrow.connect(admin).withdrawReserve(MERCHANT, ETH, 0n, admin.address))
+        .to.be.revertedWithCustomError(escrow, "EscrowZeroAmount")
+        .withArgs(ETH);
+      await expect(escrow.connect(admin).withdrawReserve(MERCHANT, token, 0n, admin.address))
+        .to.be.revertedWithCustomError(escrow, "EscrowZeroAmount")
+        .withArgs(await token.getAddress());
     });
 
     it("reverts when the admin's receiver refuses ETH, keeping the reserve", async function () {
@@ -364,10 +370,13 @@ describe("RefundEscrow", function () {
     });
 
     it("reverts on a zero or oversized amount", async function () {
-      const { escrow, customer } = await loadFixture(deployEscrowFixture);
-      await expect(
-        escrow.connect(customer).requestRefund(TICKET, ETH, 0n, REASON),
-      ).to.be.revertedWithCustomError(escrow, "EscrowZeroAmount");
+      const { escrow, customer, token } = await loadFixture(deployEscrowFixture);
+      await expect(escrow.connect(customer).requestRefund(TICKET, ETH, 0n, REASON))
+        .to.be.revertedWithCustomError(escrow, "EscrowZeroAmount")
+        .withArgs(ETH);
+      await expect(escrow.connect(customer).requestRefund(TICKET, token, 0n, REASON))
+        .to.be.revertedWithCustomError(escrow, "EscrowZeroAmount")
+        .withArgs(await token.getAddress());
       await expect(escrow.connect(customer).requestRefund(TICKET, ETH, MAX_REFUND + 1n, REASON))
         .to.be.revertedWithCustomError(escrow, "EscrowAmountTooLarge")
         .withArgs(MAX_REFUND + 1n, MAX_REFUND);
@@ -511,17 +520,13 @@ describe("RefundEscrow", function () {
         .withArgs(refundId, RefundStatus.Paid);
     });
 
-    it("reverts for rejected and cancelled refunds", async function () {
+    it("reverts for a cancelled refund", async function () {
       const { escrow, agent, customer, refundId } = await requestedFixture();
-      await escrow.connect(agent).rejectRefund(refundId, REASON);
+      await escrow.connect(customer).cancelRefund(refundId);
       await expect(escrow.connect(agent).approveRefund(refundId))
         .to.be.revertedWithCustomError(escrow, "EscrowInvalidRefundStatus")
-        .withArgs(refundId, RefundStatus.Rejected);
-      const second = await requestRefund(escrow, customer, TICKET, ETH, 1n);
-      await escrow.connect(customer).cancelRefund(second.refundId);
-      await expect(escrow.connect(agent).approveRefund(second.refundId))
-        .to.be.revertedWithCustomError(escrow, "EscrowInvalidRefundStatus")
-        .withArgs(second.refundId, RefundStatus.Cancelled);
+        .withArgs(refundId, RefundStatus.Cancelled);
+      expect(await escrow.reserveOf(MERCHANT, ETH)).to.equal(ETH_RESERVE);
     });
 
     for (const offset of [-1n, 0n]) {
@@ -542,6 +547,260 @@ describe("RefundEscrow", function () {
       await expect(escrow.connect(agent).approveRefund(refundId))
         .to.be.revertedWithCustomError(escrow, "EscrowResponseDeadlinePassed")
         .withArgs(refundId, deadline);
+    });
+
+    it("concedes a rejected refund within its dispute window: pays the customer to the wei", async function () {
+      const { escrow, agent, customer, refundId, amount } = await rejectedFixture();
+      const tx = await escrow.connect(agent).approveRefund(refundId);
+      await expect(tx).to.emit(escrow, "RefundApproved").withArgs(refundId, agent.address);
+      await expect(tx)
+        .to.emit(escrow, "RefundPaid")
+        .withArgs(refundId, customer.address, ETH, amount, false);
+      await expect(tx).to.not.emit(escrow, "DisputeConceded");
+      await expect(tx).to.changeEtherBalances(
+        ethers,
+        [escrow, customer, agent],
+        [-amount, amount, 0n],
+      );
+      expect(await escrow.lockedOf(MERCHANT, ETH)).to.equal(0n);
+      expect(await escrow.reserveOf(MERCHANT, ETH)).to.equal(ETH_RESERVE - amount);
+      expect(await ethers.provider.getBalance(escrow)).to.equal(await booksOf(escrow, ETH));
+      const refund = await escrow.getRefund(refundId);
+      expect(refund.status).to.equal(RefundStatus.Paid);
+      expect(refund.deadline).to.equal(0n);
+      expect(await escrow.disputeArbiterOf(refundId)).to.equal(ZeroAddress);
+    });
+
+    it("ends the dispute window of a conceded rejection: no dispute, no finalization, no second payout", async function () {
+      const { escrow, admin, agent, customer, stranger, refundId, disputeDeadline } =
+        await rejectedFixture();
+      await escrow.connect(admin).approveRefund(refundId);
+      await expect(escrow.connect(customer).disputeRefund(refundId, REASON))
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidRefundStatus")
+        .withArgs(refundId, RefundStatus.Paid);
+      await expect(escrow.connect(agent).approveRefund(refundId))
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidRefundStatus")
+        .withArgs(refundId, RefundStatus.Paid);
+      await time.increaseTo(disputeDeadline + 1n);
+      await expect(escrow.connect(stranger).finalizeRejection(refundId))
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidRefundStatus")
+        .withArgs(refundId, RefundStatus.Paid);
+    });
+
+    for (const offset of [0n, 1n]) {
+      it(`concedes a rejection ${offset === 0n ? "at the end of its dispute window" : "after its dispute window, until it is finalized"}`, async function () {
+        const { escrow, agent, customer, refundId, amount, disputeDeadline } =
+          await rejectedFixture();
+        await time.setNextBlockTimestamp(disputeDeadline + offset);
+        await expect(escrow.connect(agent).approveRefund(refundId)).to.changeEtherBalances(
+          ethers,
+          [escrow, customer],
+          [-amount, amount],
+        );
+        expect(await escrow.lockedOf(MERCHANT, ETH)).to.equal(0n);
+      });
+    }
+
+    it("concedes a disputed refund: pays the customer and ends the arbiter's case", async function () {
+      const { escrow, admin, arbiter, customer, refundId, amount } = await disputedFixture();
+      const tx = await escrow.connect(admin).approveRefund(refundId);
+      await expect(tx).to.emit(escrow, "RefundApproved").withArgs(refundId, admin.address);
+      await expect(tx)
+        .to.emit(escrow, "DisputeConceded")
+        .withArgs(refundId, arbiter.address, admin.address);
+      await expect(tx)
+        .to.emit(escrow, "RefundPaid")
+        .withArgs(refundId, customer.address, ETH, amount, false);
+      await expect(tx).to.not.emit(escrow, "DisputeResolved");
+      await expect(tx).to.changeEtherBalances(
+        ethers,
+        [escrow, customer, admin, arbiter],
+        [-amount, amount, 0n, 0n],
+      );
+      expect(await escrow.lockedOf(MERCHANT, ETH)).to.equal(0n);
+      expect(await escrow.reserveOf(MERCHANT, ETH)).to.equal(ETH_RESERVE - amount);
+      expect(await ethers.provider.getBalance(escrow)).to.equal(await booksOf(escrow, ETH));
+      const refund = await escrow.getRefund(refundId);
+      expect(refund.status).to.equal(RefundStatus.Paid);
+      expect(refund.deadline).to.equal(0n);
+      // The record of who had the case stays.
+      expect(await escrow.disputeArbiterOf(refundId)).to.equal(arbiter.address);
+    });
+
+    it("makes the arbiter's later ruling on a conceded dispute revert, either way", async function () {
+      const { escrow, agent, arbiter, refundId } = await disputedFixture();
+      await escrow.connect(agent).approveRefund(refundId);
+      for (const payCustomer of [true, false]) {
+        await expect(escrow.connect(arbiter).resolveDispute(refundId, payCustomer))
+          .to.be.revertedWithCustomError(escrow, "EscrowInvalidRefundStatus")
+          .withArgs(refundId, RefundStatus.Paid);
+      }
+      expect(await escrow.reserveOf(MERCHANT, ETH)).to.equal(ETH_RESERVE - parseEther("1"));
+    });
+
+    it("frees the merchant from an ERC-20 dispute whose arbiter never rules, to the wei", async function () {
+      const { escrow, admin, agent, customer, customer2, arbiter, token } =
+        await loadFixture(deployEscrowFixture);
+      const tokenAddress = await token.getAddress();
+      const amount = parseUnits("9999.999999999999999999", 18);
+      const { refundId } = await requestRefund(escrow, customer, TICKET, tokenAddress, amount);
+      await escrow.connect(agent).rejectRefund(refundId, REASON);
+      await escrow.connect(customer).disputeRefund(refundId, REASON);
+      // Locked: nobody else can be refunded and the merchant cannot withdraw it.
+      await expect(escrow.connect(customer2).requestRefund(TICKET2, tokenAddress, 2n, REASON))
+        .to.be.revertedWithCustomError(escrow, "InsufficientReserve")
+        .withArgs(TOKEN_RESERVE - amount, 2n);
+      await time.increase(5n * 365n * DAY); // the arbiter never rules
+
+      const tx = await escrow.connect(admin).approveRefund(refundId);
+      await expect(tx)
+        .to.emit(escrow, "DisputeConceded")
+        .withArgs(refundId, arbiter.address, admin.address);
+      await expect(tx)
+        .to.emit(escrow, "RefundPaid")
+        .withArgs(refundId, customer.address, tokenAddress, amount, false);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [escrow, customer, admin],
+        [-amount, amount, 0n],
+      );
+      expect(await escrow.lockedOf(MERCHANT, token)).to.equal(0n);
+      expect(await escrow.reserveOf(MERCHANT, token)).to.equal(TOKEN_RESERVE - amount);
+      expect(await token.balanceOf(escrow)).to.equal(await booksOf(escrow, tokenAddress));
+      // The rest of the reserve works again.
+      const rest = TOKEN_RESERVE - amount;
+      await expect(
+        escrow.connect(admin).withdrawReserve(MERCHANT, token, rest, admin.address),
+      ).to.changeTokenBalances(ethers, token, [escrow, admin], [-rest, rest]);
+      expect(await token.balanceOf(escrow)).to.equal(await booksOf(escrow, tokenAddress));
+    });
+
+    it("reverts when the customer, the arbiter, a stranger or another merchant's admin concedes", async function () {
+      const { escrow, agent, customer, arbiter, stranger, otherAdmin, refundId } =
+        await rejectedFixture();
+      const disputed = await requestRefund(escrow, customer, TICKET, ETH, 2n);
+      await escrow.connect(agent).rejectRefund(disputed.refundId, REASON);
+      await escrow.connect(customer).disputeRefund(disputed.refundId, REASON);
+      for (const id of [refundId, disputed.refundId]) {
+        for (const caller of [customer, arbiter, stranger, otherAdmin]) {
+          await expect(escrow.connect(caller).approveRefund(id))
+            .to.be.revertedWithCustomError(escrow, "EscrowNotMerchantStaff")
+            .withArgs(MERCHANT, caller.address);
+          await expect(escrow.connect(caller).approveRefundAndResolve(id, REASON))
+            .to.be.revertedWithCustomError(escrow, "EscrowNotMerchantStaff")
+            .withArgs(MERCHANT, caller.address);
+        }
+      }
+      expect(await escrow.refundStatusOf(refundId)).to.equal(RefundStatus.Rejected);
+      expect(await escrow.refundStatusOf(disputed.refundId)).to.equal(RefundStatus.Disputed);
+      expect(await escrow.lockedOf(MERCHANT, ETH)).to.equal(parseEther("1") + 2n);
+    });
+
+    it("reverts when an agent whose role was revoked concedes", async function () {
+      const { escrow, desk, admin, agent, refundId } = await disputedFixture();
+      await desk.connect(admin).setAgent(MERCHANT, agent.address, false);
+      await expect(escrow.connect(agent).approveRefund(refundId))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotMerchantStaff")
+        .withArgs(MERCHANT, agent.address);
+    });
+
+    it("reverts for a final rejection: finalized, or ruled for the merchant", async function () {
+      const { escrow, agent, admin, customer, arbiter, stranger, refundId, disputeDeadline } =
+        await rejectedFixture();
+      const ruled = await requestRefund(escrow, customer, TICKET, ETH, 3n);
+      await escrow.connect(agent).rejectRefund(ruled.refundId, REASON);
+      await escrow.connect(customer).disputeRefund(ruled.refundId, REASON);
+      await escrow.connect(arbiter).resolveDispute(ruled.refundId, false);
+      await time.increaseTo(disputeDeadline + 1n);
+      await escrow.connect(stranger).finalizeRejection(refundId);
+      for (const id of [refundId, ruled.refundId]) {
+        for (const caller of [agent, admin]) {
+          await expect(escrow.connect(caller).approveRefund(id))
+            .to.be.revertedWithCustomError(escrow, "EscrowRejectionFinal")
+            .withArgs(id);
+          await expect(escrow.connect(caller).approveRefundAndResolve(id, REASON))
+            .to.be.revertedWithCustomError(escrow, "EscrowRejectionFinal")
+            .withArgs(id);
+        }
+      }
+      expect(await escrow.lockedOf(MERCHANT, ETH)).to.equal(0n);
+      expect(await escrow.reserveOf(MERCHANT, ETH)).to.equal(ETH_RESERVE);
+      expect(await ethers.provider.getBalance(escrow)).to.equal(await booksOf(escrow, ETH));
+    });
+
+    it("shows the conceded dispute in the ticket's timeline, after which the arbiter has nothing to rule", async function () {
+      const fixture = await disputedFixture();
+      const { escrow, admin, arbiter, customer, refundId, amount } = fixture;
+      await escrow.connect(admin).approveRefund(refundId);
+      const timeline = await ticketTimeline(await clientAs(fixture, customer), TICKET);
+      const refundEntries = timeline
+        .filter((entry) => entry.refundId === refundId)
+        .map(({ kind, actor, arbiter: caseArbiter, recipient, amount: paid }) => ({
+          kind,
+          actor,
+          arbiter: caseArbiter,
+          recipient,
+          amount: paid,
+        }));
+      expect(refundEntries.map((entry) => entry.kind)).to.deep.equal([
+        "refund-requested",
+        "refund-rejected",
+        "refund-disputed",
+        "refund-approved",
+        "dispute-conceded",
+        "refund-paid",
+      ]);
+      expect(refundEntries[4]).to.deep.equal({
+        kind: "dispute-conceded",
+        actor: admin.address,
+        arbiter: arbiter.address,
+        recipient: undefined,
+        amount: undefined,
+      });
+      expect(refundEntries[5]?.recipient).to.equal(customer.address);
+      expect(refundEntries[5]?.amount).to.equal(amount);
+      // The arbiter's queue, from events alone: disputed before them, neither ruled nor conceded.
+      const disputedBefore = await escrow.queryFilter(
+        escrow.filters.RefundDisputed(undefined, arbiter.address),
+      );
+      const closed = [
+        ...(await escrow.queryFilter(escrow.filters.DisputeResolved(undefined, arbiter.address))),
+        ...(await escrow.queryFilter(escrow.filters.DisputeConceded(undefined, arbiter.address))),
+      ].map((log) => log.args.refundId);
+      expect(disputedBefore.map((log) => log.args.refundId)).to.deep.equal([refundId]);
+      expect(closed).to.deep.equal([refundId]);
+    });
+
+    it("keeps the books balanced through approvals and concessions in several tokens", async function () {
+      const { escrow, admin, agent, customer, token, feeToken } =
+        await loadFixture(deployEscrowFixture);
+      const held = [
+        { address: ETH, balance: () => ethers.provider.getBalance(escrow) },
+        { address: await token.getAddress(), balance: () => token.balanceOf(escrow) },
+        { address: await feeToken.getAddress(), balance: () => feeToken.balanceOf(escrow) },
+      ];
+      for (const [index, { address }] of held.entries()) {
+        const amount = (n: bigint): bigint => parseUnits("1", 18) + BigInt(index) * 10n + n;
+        const approved = await requestRefund(escrow, customer, TICKET, address, amount(1n));
+        const rejected = await requestRefund(escrow, customer, TICKET, address, amount(2n));
+        const disputed = await requestRefund(escrow, customer, TICKET, address, amount(3n));
+        const open = await requestRefund(escrow, customer, TICKET, address, amount(4n));
+        await escrow.connect(agent).approveRefund(approved.refundId);
+        await escrow.connect(agent).rejectRefund(rejected.refundId, REASON);
+        await escrow.connect(agent).rejectRefund(disputed.refundId, REASON);
+        await escrow.connect(customer).disputeRefund(disputed.refundId, REASON);
+        await escrow.connect(admin).approveRefund(rejected.refundId);
+        await escrow.connect(agent).approveRefundAndResolve(disputed.refundId, REASON);
+        expect(await escrow.lockedOf(MERCHANT, address)).to.equal(amount(4n));
+        for (const id of [approved, rejected, disputed]) {
+          expect(await escrow.refundStatusOf(id.refundId)).to.equal(RefundStatus.Paid);
+        }
+        expect(await escrow.refundStatusOf(open.refundId)).to.equal(RefundStatus.Requested);
+      }
+      for (const { address, balance } of held) {
+        expect(await balance()).to.equal(await booksOf(escrow, address));
+      }
     });
   });
 
@@ -568,6 +827,34 @@ describe("RefundEscrow", function () {
       await expect(tx).to.not.emit(desk, "TicketStatusChanged");
       await expect(tx).to.changeEtherBalance(ethers, customer, amount);
       expect(await desk.statusOf(TICKET)).to.equal(TicketStatus.Closed);
+    });
+
+    it("concedes a disputed refund and resolves the ticket in one transaction", async function () {
+      const { escrow, desk, agent, arbiter, customer, refundId, amount } = await disputedFixture();
+      const note = hashOf("conceded");
+      const tx = await escrow.connect(agent).approveRefundAndResolve(refundId, note);
+      await expect(tx).to.emit(escrow, "RefundApproved").withArgs(refundId, agent.address);
+      await expect(tx)
+        .to.emit(escrow, "DisputeConceded")
+        .withArgs(refundId, arbiter.address, agent.address);
+      await expect(tx)
+        .to.emit(desk, "TicketStatusChanged")
+        .withArgs(TICKET, TicketStatus.Open, TicketStatus.Resolved, agent.address, note);
+      await expect(tx)
+        .to.emit(escrow, "RefundPaid")
+        .withArgs(refundId, customer.address, ETH, amount, false);
+      await expect(tx).to.changeEtherBalances(ethers, [escrow, customer], [-amount, amount]);
+      expect(await escrow.lockedOf(MERCHANT, ETH)).to.equal(0n);
+      expect(await ethers.provider.getBalance(escrow)).to.equal(await booksOf(escrow, ETH));
+    });
+
+    it("concedes a rejected refund and resolves the ticket, without a dispute event", async function () {
+      const { escrow, desk, admin, customer, refundId, amount } = await rejectedFixture();
+      const tx = await escrow.connect(admin).approveRefundAndResolve(refundId, hashOf("ok then"));
+      await expect(tx).to.not.emit(escrow, "DisputeConceded");
+      await expect(tx).to.changeEtherBalances(ethers, [escrow, customer], [-amount, amount]);
+      expect(await desk.statusOf(TICKET)).to.equal(TicketStatus.Resolved);
+      expect(await escrow.refundStatusOf(refundId)).to.equal(RefundStatus.Paid);
     });
 
     it("reverts for non-staff and after the deadline, like approveRefund", async function () {
@@ -630,10 +917,13 @@ describe("RefundEscrow", function () {
     });
 
     it("reverts on bad input: zero, oversized, unknown or cancelled ticket", async function () {
-      const { escrow, desk, agent, customer } = await loadFixture(deployEscrowFixture);
-      await expect(
-        escrow.connect(agent).issueRefund(TICKET, ETH, 0n, REASON),
-      ).to.be.revertedWithCustomError(escrow, "EscrowZeroAmount");
+      const { escrow, desk, agent, customer, token } = await loadFixture(deployEscrowFixture);
+      await expect(escrow.connect(agent).issueRefund(TICKET, ETH, 0n, REASON))
+        .to.be.revertedWithCustomError(escrow, "EscrowZeroAmount")
+        .withArgs(ETH);
+      await expect(escrow.connect(agent).issueRefund(TICKET, token, 0n, REASON))
+        .to.be.revertedWithCustomError(escrow, "EscrowZeroAmount")
+        .withArgs(await token.getAddress());
       await expect(escrow.connect(agent).issueRefund(TICKET, ETH, MAX_REFUND + 1n, REASON))
         .to.be.revertedWithCustomError(escrow, "EscrowAmountTooLarge")
         .withArgs(MAX_REFUND + 1n, MAX_REFUND);
@@ -1038,6 +1328,10 @@ describe("RefundEscrow", function () {
       await escrow.connect(customer).cancelRefund(third.refundId);
       await escrow.connect(agent).issueRefund(TICKET2, tokenAddress, 42n, REASON);
       await escrow.connect(admin).withdrawReserve(MERCHANT, ETH, 5n, admin.address);
+      const conceded = await requestRefund(escrow, customer, TICKET, ETH, 55n);
+      await escrow.connect(agent).rejectRefund(conceded.refundId, REASON);
+      await escrow.connect(customer).disputeRefund(conceded.refundId, REASON);
+      await escrow.connect(admin).approveRefund(conceded.refundId);
 
       const available = new Map<string, bigint>();
       const locked = new Map<string, bigint>();

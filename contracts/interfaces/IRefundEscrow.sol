@@ -67,10 +67,11 @@ interface IRefundEscrow {
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice An amount was 0.
-    error EscrowZeroAmount();
-    /// @notice An address argument that must be set was `address(0)`.
-    error EscrowZeroAddress();
+    /// @notice An amount of `token` (`address(0)` for ETH) was 0: deposits, withdrawals and refunds move
+    /// a positive amount.
+    error EscrowZeroAmount(address token);
+    /// @notice `to` cannot receive a withdrawal (it is the zero address, where the amount would be lost).
+    error EscrowInvalidRecipient(address to);
     /// @notice For ETH `msg.value` must equal `amount`, and for ERC-20 it must be 0.
     error EscrowWrongValue(uint256 value, uint256 amount);
     /// @notice The ERC-20 transfer credited nothing (a token that took everything as a fee).
@@ -190,6 +191,10 @@ interface IRefundEscrow {
     event RefundDisputed(uint256 indexed refundId, address indexed arbiter, bytes32 reasonHash);
     /// @notice `arbiter` ruled on refund `refundId`: paid to the customer, or released to the reserve.
     event DisputeResolved(uint256 indexed refundId, address indexed arbiter, bool payCustomer);
+    /// @notice The merchant's `actor` conceded disputed refund `refundId` (it follows `RefundApproved`, and
+    /// `RefundPaid` follows it): the case before `arbiter` ended without a ruling, and `resolveDispute`
+    /// now reverts.
+    event DisputeConceded(uint256 indexed refundId, address indexed arbiter, address indexed actor);
     /// @notice The customer cancelled refund `refundId`; its lock went back to the reserve.
     event RefundCancelled(uint256 indexed refundId);
     /// @notice `account` withdrew its credit of `amount` of `token`, sent to `to` (usually itself).
@@ -233,6 +238,8 @@ interface IRefundEscrow {
 
     /// @notice Adds to merchant `merchantId`'s reserve the amount actually received; anyone may fund.
     /// Owed compensation is covered first. For ETH (`token == address(0)`) `msg.value` must equal `amount`.
+    /// Plain ERC-20s (fee-on-transfer ones included) are supported; tokens that call the receiver on a
+    /// transfer (ERC-777-style hooks) are not: a payout in one lets the receiver burn the payer's gas.
     function deposit(uint32 merchantId, address token, uint256 amount) external payable;
 
     /// @notice Sends `amount` of the unlocked reserve to `to`; merchant admin only.
@@ -267,11 +274,15 @@ interface IRefundEscrow {
         bytes32 reasonHash
     ) external returns (uint256 refundId);
 
-    /// @notice Approves a `Requested` refund and pays the customer in this transaction; staff only,
-    /// before the response deadline.
+    /// @notice Approves a refund and pays the customer in this transaction; staff only: before the
+    /// response deadline for a `Requested` refund; at any time for a `Rejected` (not final) or `Disputed`
+    /// one, which concedes it (a disputed one also emits `DisputeConceded`, ending the arbiter's case).
+    /// A rejection is final once `finalizeRejection` or the arbiter released its lock.
     function approveRefund(uint256 refundId) external;
 
-    /// @notice Like `approveRefund`, and resolves the ticket (note `resolutionHash`) in the same transaction.
+    /// @notice Like `approveRefund` (a `Requested` refund before its response deadline, or a `Rejected`
+    /// (not final) or `Disputed` one at any time, conceding it), and resolves the ticket (note
+    /// `resolutionHash`) in the same transaction.
     function approveRefundAndResolve(uint256 refundId, bytes32 resolutionHash) external;
 
     /// @notice Rejects a `Requested` refund, before the response deadline; staff only. The amount stays
@@ -288,6 +299,7 @@ interface IRefundEscrow {
     function disputeRefund(uint256 refundId, bytes32 reasonHash) external;
 
     /// @notice Rules on a disputed refund: pay the customer, or release the lock; the merchant's arbiter only.
+    /// A dispute the merchant conceded (`approveRefund`) is `Paid` already, so a ruling on it reverts.
     function resolveDispute(uint256 refundId, bool payCustomer) external;
 
     /// @notice Withdraws a `Requested` refund and releases its lock; customer only.

@@ -313,8 +313,11 @@ export async function explainRevert(
     case "DeskInvalidAgent":
       return "the agent given is the zero address (0x000…0): give a real account";
     case "DeskInvalidEscrow":
-    case "EscrowZeroAddress":
       return "an address given is the zero address (0x000…0): give a real account";
+    case "EscrowInvalidRecipient": {
+      const to = address(args, "to");
+      return `the escrow cannot send money to ${to === ZeroAddress ? "the zero address (0x000…0), where it would be lost" : to}: give a real account to send it to`;
+    }
     case "DeskNotMerchantAdmin":
     case "EscrowNotMerchantAdmin": {
       const merchantId = big(args, "merchantId");
@@ -396,8 +399,12 @@ export async function explainRevert(
       return "this function is wired between CareLedger's own contracts and cannot be called by an account";
 
     /* -------------------------------------------------------------- escrow */
-    case "EscrowZeroAmount":
-      return "the amount must be more than 0";
+    case "EscrowZeroAmount": {
+      const tokenAddress = address(args, "token");
+      const symbol =
+        tokenAddress === ZeroAddress ? "ETH" : (await token(client, tokenAddress)).symbol;
+      return `the amount must be more than 0 ${symbol === "units" ? `of token ${tokenAddress}` : symbol}`;
+    }
     case "EscrowWrongValue":
       return `the ETH sent (${big(args, "value")} wei) must equal the amount (${big(args, "amount")} wei) for ETH, and be 0 for a token`;
     case "EscrowNothingReceived":
@@ -430,8 +437,8 @@ export async function explainRevert(
       const hints: Partial<Record<RefundStatus, string>> = {
         [RefundStatus.Requested]: `it waits for the merchant, who can approve or reject it until its deadline; after that anyone can execute it (\`refund:execute ${refundId}\`)`,
         [RefundStatus.Paid]: "it was paid already",
-        [RefundStatus.Rejected]: `the customer can dispute it within the dispute window (\`refund:dispute ${refundId} "<reason>"\`)`,
-        [RefundStatus.Disputed]: "the merchant's arbiter decides it now",
+        [RefundStatus.Rejected]: `the customer can dispute it within the dispute window (\`refund:dispute ${refundId} "<reason>"\`), and until the rejection is final the merchant can still pay it (\`refund:approve ${refundId}\`)`,
+        [RefundStatus.Disputed]: `the merchant's arbiter decides it now, unless the merchant concedes and pays it first (\`refund:approve ${refundId}\`)`,
         [RefundStatus.Cancelled]: "the customer cancelled it",
       };
       return `refund #${refundId} is ${refundStatusName(status)}, so it cannot be ${action === "do this to" ? "changed this way" : `${action}d`}: ${hints[status] ?? "nothing more can happen to it"}`;
@@ -472,7 +479,7 @@ export async function explainRevert(
     case "EscrowTokenNotContract":
       return `${address(args, "token")} is not a contract on this network, so it is not an ERC-20 token: check --token`;
     case "EscrowRejectionFinal":
-      return `the rejection of refund #${big(args, "refundId")} is final: it can no longer be disputed`;
+      return `the rejection of refund #${big(args, "refundId")} is final (its amount went back to the merchant's reserve): it can no longer be disputed or approved; the merchant can still refund the customer directly with \`issueRefund\``;
 
     /* ------------------------------------------------------------ feedback */
     case "FeedbackInvalidRating":

@@ -134,6 +134,27 @@ export async function requestRefund(
   return { refundId, deadline: refund.deadline };
 }
 
+/**
+ * What the escrow's books say it holds of `token`: merchants 1 and 2's available, locked and
+ * covered-but-unsettled owed amounts, plus the credits of `accounts`. A balanced escrow holds exactly this.
+ */
+export async function booksOf(
+  escrow: RefundEscrow,
+  token: string,
+  accounts: readonly string[] = [],
+): Promise<bigint> {
+  let books = 0n;
+  for (const merchantId of [MERCHANT, OTHER_MERCHANT]) {
+    const [, coveredUnpaid] = await escrow.owedOf(merchantId, token);
+    books +=
+      (await escrow.reserveOf(merchantId, token)) +
+      (await escrow.lockedOf(merchantId, token)) +
+      coveredUnpaid;
+  }
+  for (const account of accounts) books += await escrow.creditOf(account, token);
+  return books;
+}
+
 /** The timestamp of the block that mined `tx`. */
 export async function timestampOf(tx: ContractTransactionResponse): Promise<bigint> {
   const receipt = await tx.wait();
