@@ -20,7 +20,7 @@ const SOLC_PATH = require.resolve("solc/soljson.js");
 const COMPILER_SETTINGS = {
   // Tickets, refunds and feedback are called many times per deployment, and the deployment happens
   // once per chain: favour cheap calls over cheap deployment. 10,000 runs keeps every contract under
-  // the 24 KiB EIP-170 limit (the largest, SupportDesk, is about 22.7 KB).
+  // the 24 KiB EIP-170 limit (the largest, SupportDesk, is about 22.9 KB).
   optimizer: { enabled: true, runs: 10_000 },
   // Cancun (EIP-1153 transient storage, MCOPY) is live on Ethereum and every major L2 (Arbitrum, OP
   // Stack chains such as Base, zkSync Era, Scroll, Linea, Polygon zkEVM), so the transient reentrancy

@@ -188,7 +188,10 @@ const escrowWithdraw = withAccount(
 
 const refundApprove = withCommitments(
   withAccount(
-    task("refund:approve", "[merchant] Approve a refund request: the customer is paid at once"),
+    task(
+      "refund:approve",
+      "[merchant] Approve a refund request, or concede a rejected or disputed one: the customer is paid at once",
+    ),
   ),
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })

@@ -133,6 +133,8 @@ export function describeEntry(entry: TimelineEntry, options: RenderOptions): str
       return entry.payCustomer === true
         ? `${refund}: arbiter ruled for the customer`
         : `${refund}: arbiter ruled for the merchant`;
+    case "dispute-conceded":
+      return `${refund}: the merchant conceded the dispute`;
     case "refund-cancelled":
       return `${refund} cancelled`;
     case "refund-executed":
