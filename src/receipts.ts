@@ -139,7 +139,8 @@ export async function verifyOrderReceipt(
       // Not a valid ECDSA signature (high s, bad v): try the ERC-1271 reading below.
     }
   }
-  if (bytes <= 20) throw new CareLedgerError("the receipt's signature is too short to name a signer");
+  if (bytes <= 20)
+    throw new CareLedgerError("the receipt's signature is too short to name a signer");
   const signer = getAddress(`0x${signed.signature.slice(2, 42)}`);
   if (provider === undefined) {
     throw new CareLedgerError("checking a contract (ERC-1271) signer needs a provider");
@@ -147,10 +148,9 @@ export async function verifyOrderReceipt(
   const wallet = new Contract(signer, ERC1271_ABI, provider);
   let valid = false;
   try {
-    const magic = (await wallet.getFunction("isValidSignature").staticCall(
-      digest,
-      `0x${signed.signature.slice(42)}`,
-    )) as string;
+    const magic = (await wallet
+      .getFunction("isValidSignature")
+      .staticCall(digest, `0x${signed.signature.slice(42)}`)) as string;
     valid = magic.toLowerCase() === ERC1271_MAGIC;
   } catch {
     valid = false;

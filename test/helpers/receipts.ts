@@ -75,7 +75,11 @@ export async function openVerifiedTicket(
   if (!(await desk.isOrderSigner(merchantId, signer.address))) {
     await desk.connect(signer).setOrderSigner(merchantId, signer.address, true);
   }
-  const signed = await signReceipt(desk, signer, await receiptFor(desk, merchantId, customer.address, options));
+  const signed = await signReceipt(
+    desk,
+    signer,
+    await receiptFor(desk, merchantId, customer.address, options),
+  );
   await desk
     .connect(customer)
     .openTicketWithReceipt(
