@@ -4,6 +4,7 @@ import {
   type Provider,
   type Signer,
   type TypedDataDomain,
+  type TypedDataField,
   TypedDataEncoder,
   concat,
   getAddress,
@@ -62,6 +63,11 @@ export const ORDER_RECEIPT_TYPES = {
   ],
 } as const;
 
+/** `ORDER_RECEIPT_TYPES` in the mutable shape ethers' typed-data functions take. */
+const ETHERS_ORDER_RECEIPT_TYPES: Record<string, TypedDataField[]> = {
+  OrderReceipt: [...ORDER_RECEIPT_TYPES.OrderReceipt],
+};
+
 /**
  * The EIP-712 domain receipts are signed in: name `CareLedger`, version `1`, the chain, and the support desk
  * as verifying contract (so a receipt is valid on one desk of one chain only).
@@ -72,7 +78,7 @@ export function orderReceiptDomain(desk: string, chainId: bigint): TypedDataDoma
 
 /** The EIP-712 digest of `receipt` for `desk` on `chainId`: what a signer signs. */
 export function hashOrderReceipt(receipt: OrderReceipt, desk: string, chainId: bigint): string {
-  return TypedDataEncoder.hash(orderReceiptDomain(desk, chainId), ORDER_RECEIPT_TYPES, receipt);
+  return TypedDataEncoder.hash(orderReceiptDomain(desk, chainId), ETHERS_ORDER_RECEIPT_TYPES, receipt);
 }
 
 /** How a contract (ERC-1271) signer's signature is sent: its address, then the signature it accepts. */
@@ -98,8 +104,8 @@ export async function signOrderReceipt(
   checkReceipt(receipt);
   const signature = await signer.signTypedData(
     orderReceiptDomain(desk, chainId),
-    ORDER_RECEIPT_TYPES,
-    receipt,
+    ETHERS_ORDER_RECEIPT_TYPES,
+    { ...receipt },
   );
   return { receipt, signature, desk: getAddress(desk), chainId };
 }
