@@ -265,6 +265,13 @@ describe("careledger ticketTimeline", function () {
         hash,
       });
       expect(timeline.slice(1).map(what)).to.deep.equal([
+        {
+          kind: "verified",
+          orderRef: hashOf("o"),
+          signer: admin.address,
+          token: ETH,
+          amount: signed.receipt.amount,
+        },
         { kind: "sla-settled", deadline: "first-response", dueAt: t0 + DAY, met: false },
         {
           kind: "sla-compensation-paid",
