@@ -356,7 +356,7 @@ contract EscrowHandler is EscrowWorld {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0 || refund.status != IRefundEscrow.RefundStatus.Requested) return;
         if (block.timestamp > refund.deadline) return;
-        setPolicy(refund.merchantId, policySeed);
+        setPolicy(refund.merchantId - 1, policySeed); // the seed that `setPolicy` maps to this merchant
         rejectRefund(refundSeed);
         if (dispute) disputeRefund(refundSeed);
     }
@@ -1168,6 +1168,34 @@ contract RefundEscrowInvariantTest is TestBase, EscrowWorld {
         // One verified ticket per order from the start (under the promised terms), more as the runs go.
         for (uint256 i = 0; i < ORDERS; ++i) _handler.openVerifiedTicket(i);
         _targetContract(address(_handler));
+    }
+
+    /// @notice The handler itself: an order refunded in full refuses one unit more; a policy change between
+    /// request and answer changes neither the dispute window nor the arbiter of that refund; a ruling for the
+    /// merchant gives the amount back to the order. The books agree with the escrow at every step.
+    function test_handler_booksOrdersAndRequestTerms() public {
+        ISupportDesk.OrderReceipt memory order = _orderReceipt(0); // merchant 1, 2 ETH
+        _handler.requestOrderRefund(0, 0, 0); // all that is left: 2 ETH, refund 1
+        _handler.requestOrderRefund(0, 0, 1); // one wei more than is left: refused
+        vm.assertEq(_handler.ghostCalls("requestOrderRefund"), 1, "only the first request accepted");
+        vm.assertEq(escrow.refundedForOrder(1, order.orderRef), 2 ether, "the whole order counted");
+        vm.assertEq(_handler.ghostOrderRefunded(0), 2 ether, "booked from the events");
+
+        // New terms: a 2-day (+1 hour) dispute window and another arbiter; then the rejection and dispute.
+        _handler.changeTermsThenReject(0, (uint256(2 days) << 192) | 1, false);
+        vm.assertEq(desk.termsVersionOf(1), 2, "a new terms version");
+        vm.assertEq(desk.policyOf(1).arbiter, vm.addr(0xA4B2), "another arbiter now");
+        IRefundEscrow.Refund memory refund = escrow.getRefund(1);
+        vm.assertEq(uint8(refund.status), uint8(IRefundEscrow.RefundStatus.Rejected), "rejected");
+        vm.assertEq(refund.deadline, block.timestamp + 7 days, "the dispute window at request");
+        _handler.disputeRefund(0);
+        vm.assertEq(escrow.disputeArbiterOf(1), arbiter, "the arbiter at request");
+        vm.assertEq(bytes(_handler.ghostTermsError()).length, 0, "the handler saw no terms error");
+
+        _handler.resolveDispute(0, false); // for the merchant: the order may be refunded again
+        vm.assertEq(escrow.refundedForOrder(1, order.orderRef), 0, "released");
+        vm.assertEq(_handler.ghostOrderRefunded(0), 0, "released in the books");
+        vm.assertEq(bytes(_handler.ghostOrderError()).length, 0, "the handler saw no order error");
     }
 
     /// @notice For every order: what its refunds lock or paid (`refundedForOrder`) never exceeds the
