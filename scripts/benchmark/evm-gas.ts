@@ -78,6 +78,8 @@ export interface CallShape {
   warm?: boolean;
   /** ETH sent along; `eoa` when the receiver has no code (the 2,300 stipend then comes back). */
   value?: "eoa" | "contract";
+  /** What a precompile charges to run (ecrecover: 3,000), on top of the call. */
+  precompileGas?: number;
 }
 
 export interface BoundShape {
@@ -151,7 +153,7 @@ export function callGas(call: CallShape): number {
   let gas = call.warm === true ? WARM_ACCOUNT_ACCESS_COST : COLD_ACCOUNT_ACCESS_COST;
   if (call.value !== undefined) gas += CALL_VALUE_COST;
   if (call.value === "eoa") gas -= CALL_STIPEND;
-  return gas;
+  return gas + (call.precompileGas ?? 0);
 }
 
 function storageLabel(access: StorageAccess): string {
