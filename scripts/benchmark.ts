@@ -40,7 +40,13 @@ import {
   type OperationReport,
   type Report,
 } from "./benchmark/analysis.js";
-import { CONTRACTS, EIP170_LIMIT, GROUP_TITLES, OPERATIONS, type Group } from "./benchmark/catalogue.js";
+import {
+  CONTRACTS,
+  EIP170_LIMIT,
+  GROUP_TITLES,
+  OPERATIONS,
+  type Group,
+} from "./benchmark/catalogue.js";
 import { SCALE_LARGE, SCALE_SMALL, measureExtended } from "./benchmark/extended.js";
 import { BenchmarkScenarioError, measure, type Measurements } from "./benchmark/scenario.js";
 import {
@@ -134,7 +140,10 @@ function gasTables(report: Report): string[] {
 }
 
 function sideBySide(report: Report): string[] {
-  const lines: string[] = ["", style.bold("Against the references (compiled here, measured in this run)")];
+  const lines: string[] = [
+    "",
+    style.bold("Against the references (compiled here, measured in this run)"),
+  ];
   const compared = report.operations.filter((row) => row.referenceGas !== undefined);
   lines.push(
     ...table(
@@ -196,13 +205,15 @@ function relayTable(rows: readonly OperationReport[]): string[] {
 
 function scaleTables(report: Report): string[] {
   const perRecord = report.operations.filter((row) => row.gasAt10000 !== undefined);
-  const grows = (before: number | undefined, after: number | undefined): string =>
-    after !== undefined && before !== undefined && after > before
-      ? style.red(`GROWS by ${number(after - before)}`)
-      : style.green("flat");
+  const growing = new Set(report.growth.map((line) => line.split(":")[0]));
+  const grows = (name: string): string =>
+    growing.has(name) ? style.red("GROWS") : style.green("flat (execution)");
   return [
     "",
-    style.bold(`Scale: one merchant's record #1 and #${number(SCALE_LARGE)}`),
+    style.bold(
+      `Scale: one merchant's record #1 and #${number(SCALE_LARGE)} (record #1 also creates the ` +
+        "counters; #10,000's calldata names a 2-byte id: 12 gas)",
+    ),
     ...table(
       style,
       [
@@ -215,7 +226,7 @@ function scaleTables(report: Report): string[] {
         row.name,
         optional(row.gasAtRecord1),
         optional(row.gasAt10000),
-        grows(row.gasAtRecord1, row.gasAt10000),
+        grows(row.name),
       ]),
     ),
     "",
@@ -232,7 +243,7 @@ function scaleTables(report: Report): string[] {
         row.name.replace(/^read\./, ""),
         number(row.gas),
         optional(row.gasAt10000),
-        grows(row.gas, row.gasAt10000),
+        grows(row.name.replace(/^read\./, "")),
       ]),
     ),
   ];

@@ -39,7 +39,10 @@ contract TicketFeedbackResolver is SchemaResolver {
     }
 
     /// @dev Accepts the attestation only from the ticket's customer, once, for a resolved or closed ticket.
-    function onAttest(Attestation calldata attestation, uint256 /* value */) internal override returns (bool) {
+    function onAttest(
+        Attestation calldata attestation,
+        uint256 /* value */
+    ) internal override returns (bool) {
         (uint256 ticketId, uint8 rating, ) = abi.decode(attestation.data, (uint256, uint8, bytes32));
         if (rating == 0 || rating > 5) revert ResolverInvalidRating(rating);
         if (_DESK.customerOf(ticketId) != attestation.attester) {
@@ -55,7 +58,10 @@ contract TicketFeedbackResolver is SchemaResolver {
     }
 
     /// @dev Feedback is never revoked.
-    function onRevoke(Attestation calldata /* attestation */, uint256 /* value */) internal pure override returns (bool) {
+    function onRevoke(
+        Attestation calldata /* attestation */,
+        uint256 /* value */
+    ) internal pure override returns (bool) {
         return false;
     }
 }

@@ -1,12 +1,18 @@
-import type { CallShape, LogShape, StorageAccess } from "./evm-gas.js";
-
 /**
  * What the gas benchmark measures: every user-facing operation, in its typical case, with the target the
  * issues set for it (if any), and the contracts whose deployed size is checked against EIP-170.
  *
  * An operation's `id` is its key in `gas-snapshot.json`: keep ids stable, and add new operations rather
  * than renaming old ones, so that the snapshot's history stays readable.
+ *
+ * Adding an operation is one entry in `OPERATIONS` (its id, label, optional target and reference, and its
+ * `needs`: what its rule cannot avoid, from which the lower bound is priced), plus the line of
+ * scenario.ts that performs it with `measured(id, tx)`. A customer operation is also listed in
+ * extended.ts's `CUSTOMER_OPERATIONS` (then measured relayed), a per-record one in
+ * `PER_RECORD_OPERATIONS` (then measured at record #1 and #10,000).
  */
+
+import type { CallShape, LogShape, StorageAccess } from "./evm-gas.js";
 
 /** The EIP-170 limit on a contract's deployed bytecode (Spurious Dragon): 24 KiB. */
 export const EIP170_LIMIT = 24_576;
@@ -45,7 +51,8 @@ export const GROUP_TITLES: Record<Group, string> = {
 //////////////////////////////////////////////////////////////*/
 
 /** An event by contract and name: its topics and data bytes are read from the ABI. */
-export type EventName = `${"SupportDesk" | "RefundEscrow" | "FeedbackAttestations" | "ERC2771Forwarder"}.${string}`;
+export type EventName =
+  `${"SupportDesk" | "RefundEscrow" | "FeedbackAttestations" | "ERC2771Forwarder"}.${string}`;
 
 /**
  * What an operation must do whatever the implementation: the slots its rule must read or write, the
@@ -129,7 +136,8 @@ export const PART = {
 
 /** The reference contracts a user would pick instead, measured in the same run. */
 export const REFERENCES = {
-  "eas.attest": "EAS 1.9.0 attest: schema (uint256 ticketId, uint8 rating, bytes32 commentHash), refUID",
+  "eas.attest":
+    "EAS 1.9.0 attest: schema (uint256 ticketId, uint8 rating, bytes32 commentHash), refUID",
   "eas.attest.resolver":
     "EAS 1.9.0 attest through a resolver: only the ticket's customer, once (TicketFeedbackResolver)",
   "oz4.escrow.deposit": "OpenZeppelin 4.9 Escrow.deposit (existing payee)",
@@ -182,7 +190,10 @@ export const OPERATIONS: readonly Operation[] = [
     group: "desk",
     label: "setPolicy (changes the default policy)",
     needs: needs(PART.staff, {
-      storage: [update("desk: policy, slot 1 of 2 (352 bits)"), update("desk: policy, slot 2 of 2")],
+      storage: [
+        update("desk: policy, slot 1 of 2 (352 bits)"),
+        update("desk: policy, slot 2 of 2"),
+      ],
       events: ["SupportDesk.PolicySet"],
     }),
   },
@@ -399,18 +410,34 @@ export const OPERATIONS: readonly Operation[] = [
     label: "approveRefund, ETH payout",
     target: TARGETS.approveRefundEth,
     reference: "oz4.refundEscrow.withdraw",
-    needs: needs(PART.askDesk, PART.staff, PART.ticket, PART.refundStatus, PART.reserve, PART.payEth, {
-      events: ["RefundEscrow.RefundApproved", "RefundEscrow.RefundPaid"],
-    }),
+    needs: needs(
+      PART.askDesk,
+      PART.staff,
+      PART.ticket,
+      PART.refundStatus,
+      PART.reserve,
+      PART.payEth,
+      {
+        events: ["RefundEscrow.RefundApproved", "RefundEscrow.RefundPaid"],
+      },
+    ),
   },
   {
     id: "escrow.approveRefund.erc20",
     group: "escrow",
     label: "approveRefund, ERC-20 payout",
-    needs: needs(PART.askDesk, PART.staff, PART.ticket, PART.refundStatus, PART.reserve, PART.payErc20, {
-      storage: [read("escrow: refund's token")],
-      events: ["RefundEscrow.RefundApproved", "RefundEscrow.RefundPaid"],
-    }),
+    needs: needs(
+      PART.askDesk,
+      PART.staff,
+      PART.ticket,
+      PART.refundStatus,
+      PART.reserve,
+      PART.payErc20,
+      {
+        storage: [read("escrow: refund's token")],
+        events: ["RefundEscrow.RefundApproved", "RefundEscrow.RefundPaid"],
+      },
+    ),
   },
   {
     id: "escrow.approveRefundAndResolve.eth",

@@ -56,6 +56,8 @@ const MERCHANT = 1;
 const RELAY_DEADLINE = 4_102_444_800;
 const RELAY_GAS = 400_000n;
 const REFUND = parseEther("0.01");
+/** When the first EAS attestations are made (2096, before RELAY_DEADLINE): see measureReferences. */
+const FIXED_ATTESTATION_TIME = 4_000_000_000;
 
 /** The feedback record's fields, as an EAS schema. */
 export const FEEDBACK_SCHEMA = "uint256 ticketId,uint8 rating,bytes32 commentHash";
@@ -104,12 +106,16 @@ export interface ExtendedMeasurements {
   relayedTransactions: Map<CustomerOperation, SentTransaction>;
   /** One `multicall` resolving `BATCH_SIZE` tickets, and one `resolveTicket` in the same state. */
   batch: { size: number; gas: number; single: number; transaction: SentTransaction };
-  /** Per-record operations at record #1 and #10,000. */
+  /** Per-record operations at record #1 and #10,000: gas, and the calldata (its ids grow). */
   atFirst: Map<PerRecordOperation, number>;
   atLarge: Map<PerRecordOperation, number>;
-  /** Views' `eth_estimateGas` at 10 and 10,000 records. */
+  atFirstCalldata: Map<PerRecordOperation, string>;
+  atLargeCalldata: Map<PerRecordOperation, string>;
+  /** Views' `eth_estimateGas` at 10 and 10,000 records, and their calldata. */
   readsSmall: Map<View, number>;
   readsLarge: Map<View, number>;
+  readsSmallCalldata: Map<View, string>;
+  readsLargeCalldata: Map<View, string>;
 }
 
 export const BATCH_SIZE = 10;
@@ -240,7 +246,10 @@ async function measureRelayed(world: Deployed): Promise<{
       checks.step = `relay world, ${mode} ${id ?? name}`;
       const tx =
         mode === "direct"
-          ? contractOf[target].connect(customer).getFunction(name).send(...args)
+          ? contractOf[target]
+              .connect(customer)
+              .getFunction(name)
+              .send(...args)
           : relay(
               client,
               gasless,
@@ -428,18 +437,23 @@ async function measureReferences(world: Deployed): Promise<{
     }
     return String(attested.args.uid);
   };
-  // A first attestation of each kind, then the measured one pointing at it (refUID).
+  // A first attestation of each kind, then the measured one pointing at it (refUID). A UID hashes the
+  // block's time, and the measured calldata carries it: fixed times keep its zero bytes (and so the
+  // gas) the same on every run.
+  const { time } = world.connection.networkHelpers;
+  const ticketE1 = await resolvedTicket("e1");
+  await time.setNextBlockTimestamp(FIXED_ATTESTATION_TIME);
   const first = uidOf(
-    await send(eas.connect(customer).attest(attestation(plainSchema, await resolvedTicket("e1"), ZeroHash))),
+    await send(eas.connect(customer).attest(attestation(plainSchema, ticketE1, ZeroHash))),
   );
   await measured(
     "eas.attest",
     eas.connect(customer).attest(attestation(plainSchema, await resolvedTicket("e2"), first)),
   );
+  const ticketR1 = await resolvedTicket("r1");
+  await time.setNextBlockTimestamp(FIXED_ATTESTATION_TIME + 100);
   const firstResolved = uidOf(
-    await send(
-      eas.connect(customer).attest(attestation(resolvedSchema, await resolvedTicket("r1"), ZeroHash)),
-    ),
+    await send(eas.connect(customer).attest(attestation(resolvedSchema, ticketR1, ZeroHash))),
   );
   const ratedTicket = await resolvedTicket("r2");
   await measured(
@@ -525,18 +539,28 @@ async function setCounter(world: Deployed, counter: Counter, from: bigint, to: b
   );
 }
 
-async function measureScale(world: Deployed): Promise<{
-  atFirst: Map<PerRecordOperation, number>;
-  atLarge: Map<PerRecordOperation, number>;
-  readsSmall: Map<View, number>;
-  readsLarge: Map<View, number>;
-}> {
+type ScaleMeasurements = Pick<
+  ExtendedMeasurements,
+  | "atFirst"
+  | "atLarge"
+  | "atFirstCalldata"
+  | "atLargeCalldata"
+  | "readsSmall"
+  | "readsLarge"
+  | "readsSmallCalldata"
+  | "readsLargeCalldata"
+>;
+
+async function measureScale(world: Deployed): Promise<ScaleMeasurements> {
   const { client, actors, checks, send } = world;
   const { desk, escrow, feedback } = client;
   const { admin, agent, customer } = actors;
 
   /** One record: a ticket answered, refunded, resolved, confirmed and rated. */
-  const record = async (into: Map<PerRecordOperation, number> | undefined): Promise<bigint> => {
+  const record = async (
+    into: Map<PerRecordOperation, number> | undefined,
+    calldata?: Map<PerRecordOperation, string>,
+  ): Promise<bigint> => {
     const step = async (
       id: PerRecordOperation,
       tx: Promise<ContractTransactionResponse>,
@@ -544,6 +568,7 @@ async function measureScale(world: Deployed): Promise<{
       checks.step = `scale, ${id}`;
       const receipt = await send(tx);
       into?.set(id, Number(receipt.gasUsed));
+      calldata?.set(id, (await tx).data);
     };
     const label = `scale ${await desk.ticketCount()}`;
     await step(
@@ -551,12 +576,18 @@ async function measureScale(world: Deployed): Promise<{
       desk.connect(customer).openTicket(MERCHANT, note(`order ${label}`), note(label), 1),
     );
     const ticketId = await desk.ticketCount();
-    await step("desk.postMessage.firstResponse", desk.connect(agent).postMessage(ticketId, note("a")));
+    await step(
+      "desk.postMessage.firstResponse",
+      desk.connect(agent).postMessage(ticketId, note("a")),
+    );
     await step(
       "escrow.requestRefund.eth",
       escrow.connect(customer).requestRefund(ticketId, ZeroAddress, REFUND, note("refund")),
     );
-    await step("escrow.approveRefund.eth", escrow.connect(agent).approveRefund(await escrow.refundCount()));
+    await step(
+      "escrow.approveRefund.eth",
+      escrow.connect(agent).approveRefund(await escrow.refundCount()),
+    );
     await step(
       "desk.resolveTicket.fromInProgress",
       desk.connect(agent).resolveTicket(ticketId, note("resolved")),
@@ -565,39 +596,38 @@ async function measureScale(world: Deployed): Promise<{
     await step("feedback.attest", feedback.connect(customer).attest(ticketId, 4, note("fine")));
     return ticketId;
   };
-  const reads = async (ticketId: bigint): Promise<Map<View, number>> => {
-    const from = admin.address;
+  const reads = async (
+    ticketId: bigint,
+  ): Promise<{ gas: Map<View, number>; calldata: Map<View, string> }> => {
     const { provider } = world.connection.ethers;
-    const estimate = async (to: string, data: string): Promise<number> =>
-      Number(await provider.estimateGas({ from, to, data }));
-    return new Map<View, number>([
-      [
-        "merchantStats",
-        await estimate(
-          client.addresses.feedbackAttestations,
-          feedback.interface.encodeFunctionData("merchantStats", [MERCHANT]),
-        ),
-      ],
-      [
-        "slaStatsOf",
-        await estimate(
-          client.addresses.supportDesk,
-          desk.interface.encodeFunctionData("slaStatsOf", [MERCHANT]),
-        ),
-      ],
-      [
-        "getTicket",
-        await estimate(
-          client.addresses.supportDesk,
-          desk.interface.encodeFunctionData("getTicket", [ticketId]),
-        ),
-      ],
-    ]);
+    const calls: Record<View, { to: string; data: string }> = {
+      merchantStats: {
+        to: client.addresses.feedbackAttestations,
+        data: feedback.interface.encodeFunctionData("merchantStats", [MERCHANT]),
+      },
+      slaStatsOf: {
+        to: client.addresses.supportDesk,
+        data: desk.interface.encodeFunctionData("slaStatsOf", [MERCHANT]),
+      },
+      getTicket: {
+        to: client.addresses.supportDesk,
+        data: desk.interface.encodeFunctionData("getTicket", [ticketId]),
+      },
+    };
+    const gas = new Map<View, number>();
+    const calldata = new Map<View, string>();
+    for (const view of VIEWS) {
+      checks.step = `scale, estimating ${view}`;
+      gas.set(view, Number(await provider.estimateGas({ from: admin.address, ...calls[view] })));
+      calldata.set(view, calls[view].data);
+    }
+    return { gas, calldata };
   };
 
   // Record #1 (the merchant's first ticket, refund and rating), measured.
   const atFirst = new Map<PerRecordOperation, number>();
-  const first = await record(atFirst);
+  const atFirstCalldata = new Map<PerRecordOperation, string>();
+  const first = await record(atFirst, atFirstCalldata);
   checks.equal(first, 1n, "the first ticket");
   checks.equal(await escrow.refundCount(), 1n, "the first refund");
 
@@ -631,10 +661,20 @@ async function measureScale(world: Deployed): Promise<{
   checks.equal(await escrow.refundCount(), skipTo, "the refund counter, moved");
   while ((await desk.ticketCount()) < BigInt(SCALE_LARGE - 1)) await record(undefined);
   const atLarge = new Map<PerRecordOperation, number>();
-  last = await record(atLarge);
+  const atLargeCalldata = new Map<PerRecordOperation, string>();
+  last = await record(atLarge, atLargeCalldata);
   checks.equal(last, BigInt(SCALE_LARGE), "ticket #10,000");
   checks.equal(await escrow.refundCount(), BigInt(SCALE_LARGE), "refund #10,000");
   checks.equal(await feedback.feedbackOfTicket(last), last << 8n, "rating of ticket #10,000");
   const readsLarge = await reads(last);
-  return { atFirst, atLarge, readsSmall, readsLarge };
+  return {
+    atFirst,
+    atLarge,
+    atFirstCalldata,
+    atLargeCalldata,
+    readsSmall: readsSmall.gas,
+    readsSmallCalldata: readsSmall.calldata,
+    readsLarge: readsLarge.gas,
+    readsLargeCalldata: readsLarge.calldata,
+  };
 }
