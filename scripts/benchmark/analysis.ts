@@ -92,6 +92,8 @@ export interface OperationReport {
   /** The bound's terms, one line each. */
   derivation?: string[];
   target?: number;
+  /** Why it costs more than 1.3x its bound (the catalogue's `overBound`). */
+  overBound?: string;
   reference?: string;
   referenceGas?: number;
   /** gas / referenceGas, two decimals. */
@@ -241,6 +243,7 @@ export function analyse(main: Measurements, extended: ExtendedMeasurements): Rep
       main.transactions.get(operation.id),
     );
     if (operation.target !== undefined) report.target = operation.target;
+    if (operation.overBound !== undefined) report.overBound = operation.overBound;
     if (operation.reference !== undefined) {
       const referenceGas = extended.references.get(operation.reference);
       if (referenceGas !== undefined) {

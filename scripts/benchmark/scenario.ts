@@ -245,6 +245,48 @@ async function setUp(connection: NetworkConnection): Promise<World> {
   return world;
 }
 
+interface StructLog {
+  op: string;
+  gasCost: number;
+  depth: number;
+}
+
+/**
+ * `BENCH_TRACE=<id>[,<id>...]`: prints where an operation's gas goes, summed by opcode (a call's cost is
+ * its own: access, value, memory, never the gas it forwards), from `debug_traceTransaction`. A tool for
+ * finding room against the lower bound; not part of any check.
+ */
+async function traceCosts(connection: NetworkConnection, id: string, hash: string): Promise<void> {
+  const trace = (await connection.provider.request({
+    method: "debug_traceTransaction",
+    params: [hash],
+  })) as { structLogs: StructLog[] };
+  const logs = trace.structLogs;
+  const byOp = new Map<string, { count: number; gas: number }>();
+  for (let i = 0; i < logs.length; i += 1) {
+    const log = logs[i];
+    if (log === undefined) continue;
+    let cost = log.gasCost;
+    const next = logs[i + 1];
+    // A call's reported cost includes the gas it forwards: its own cost is what the caller lost by the
+    // time the callee starts.
+    if (/^(CALL|STATICCALL|DELEGATECALL|CALLCODE)$/.test(log.op) && next?.depth === log.depth + 1) {
+      const before = (log as StructLog & { gas: number }).gas;
+      const calleeStart = (next as StructLog & { gas: number }).gas;
+      cost = before - calleeStart - (log.op === "CALL" ? 0 : 0);
+    }
+    const entry = byOp.get(log.op) ?? { count: 0, gas: 0 };
+    entry.count += 1;
+    entry.gas += cost;
+    byOp.set(log.op, entry);
+  }
+  const rows = [...byOp.entries()].sort(([, a], [, b]) => b.gas - a.gas);
+  process.stderr.write(`\ntrace of ${id} (${hash}): execution gas by opcode\n`);
+  for (const [op, { count, gas }] of rows.slice(0, 16)) {
+    process.stderr.write(`  ${op.padEnd(14)} x${String(count).padStart(4)}  ${gas}\n`);
+  }
+}
+
 /** Sends a transaction, waits for it, and turns a revert into a readable scenario error. */
 export function sender(checks: Checks) {
   return async function send(
@@ -302,6 +344,9 @@ async function playDay(
       record.gas.set(id, Number(receipt.gasUsed));
       const sent = await tx;
       record.transactions.set(id, { to: sent.to ?? "", data: sent.data, value: sent.value });
+      if (process.env.BENCH_TRACE?.split(",").includes(id) === true) {
+        await traceCosts(connection, id, receipt.hash);
+      }
     }
     return receipt;
   };
