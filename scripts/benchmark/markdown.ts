@@ -70,6 +70,14 @@ export function gasMarkdown(report: Report): string {
       `- \`${op.name}\` (${times(op.ratio)}): ${reasons.get(op.name) ?? "**no reason recorded yet**"}`,
     );
   }
+  for (const op of report.relayed.filter((row) => (row.ratio ?? 0) > BOUND_TOLERANCE)) {
+    const base = op.name.replace(/^relayed\./, "");
+    lines.push(
+      `- \`${op.name}\` (${times(op.ratio)}): what \`${base}\` costs above its bound (above), plus ` +
+        "the forwarder's own work beyond its signature check and nonce (EIP-712 hashing, asking the " +
+        "target whether it trusts the forwarder).",
+    );
+  }
   const { batch } = report;
   lines.push(
     `- \`${batch.name}\` (${times(batch.ratio)}): each call goes through \`Multicall\`'s ` +
