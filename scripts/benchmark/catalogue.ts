@@ -209,7 +209,8 @@ export const OPERATIONS: readonly Operation[] = [
     overBound:
       "The policy is spread over three slots, not two: the deadline times sit beside the merchant's " +
       "hit-rate counters, so that each response and resolution reads one slot. A rare admin action " +
-      "pays one more slot write (5,000) and the merchant-id check (2,100) for that.",
+      "pays one more slot write (5,000), the merchant-id check (2,100) and the validation of each of " +
+      "its six times for that.",
   },
   {
     id: "desk.setSlaCompensation",
