@@ -21,7 +21,16 @@
  *   npm run bench:write    the same, and rewrites gas-snapshot.json (BENCH_MODE=write). Run it when a
  *                          change in gas is deliberate, and commit the snapshot with that change.
  *
- * In every mode a contract whose deployed bytecode exceeds 24,576 bytes makes the run exit 1.
+ * In every mode a contract whose deployed bytecode exceeds 24,576 bytes makes the run exit 1, and so
+ * does a per-record operation or view whose execution grows between record #1 (10 records) and #10,000.
+ *
+ * The same run puts every number in context (scripts/benchmark/extended.ts, analysis.ts): its lower bound
+ * from the EVM's published costs (evm-gas.ts, from the catalogue's `needs`), the EAS and OpenZeppelin 4.9
+ * references compiled here, the cost at record #10,000, relayed through the forwarder, a 10-ticket
+ * `multicall`, and the calldata size and L1 data gas on an OP Stack chain (op-fee.ts). It writes
+ * reports/gas.json (one object per operation) and reports/gas.md (the README's tables; `bench:write`
+ * also puts them in the README). `BENCH_DERIVATIONS=1` prints every bound term by term, and
+ * `BENCH_TRACE=<id>[,<id>]` where an operation's gas goes, by opcode.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
