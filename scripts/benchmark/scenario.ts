@@ -45,10 +45,19 @@ import { Checks, DemoCheckError } from "../demo/checks.js";
 
 import { CONTRACTS, OPERATIONS, type ContractName } from "./catalogue.js";
 
+/** A measured transaction as sent: what its calldata and L1 data fee are computed from. */
+export interface SentTransaction {
+  to: string;
+  data: string;
+  value: bigint;
+}
+
 /** What the benchmark measured. */
 export interface Measurements {
   /** Gas (`receipt.gasUsed`, 21,000 base included) by operation id. */
   gas: Map<string, number>;
+  /** The transaction of each measured operation, by operation id. */
+  transactions: Map<string, SentTransaction>;
   /** Deployed bytecode size in bytes, by contract. */
   sizes: Map<ContractName, number>;
   /** The simulated chain's hardfork (gas rules), as Hardhat reports it. */
@@ -78,7 +87,7 @@ const COMPENSATION = {
 const usd = (amount: string): bigint => parseUnits(amount, 6);
 
 /** A fixed commitment for a label (the package's commitment, with a salt derived from the label). */
-function note(label: string): string {
+export function note(label: string): string {
   return makeCommitment(label, keccak256(toUtf8Bytes(`careledger benchmark salt: ${label}`)))
     .commitment;
 }
@@ -122,7 +131,8 @@ export async function measure(connection: NetworkConnection): Promise<Measuremen
   const world = await setUp(connection);
   await playDay(world, undefined);
   const gas = new Map<string, number>();
-  await playDay(world, gas);
+  const transactions = new Map<string, SentTransaction>();
+  await playDay(world, { gas, transactions });
 
   const missing = OPERATIONS.filter((operation) => !gas.has(operation.id)).map((op) => op.id);
   if (missing.length > 0) throw new DemoCheckError(`not measured: ${missing.join(", ")}`);
@@ -141,7 +151,7 @@ export async function measure(connection: NetworkConnection): Promise<Measuremen
   }
   const config = connection.networkConfig;
   const hardfork = "hardfork" in config ? String(config.hardfork) : "unknown";
-  return { gas, sizes, hardfork };
+  return { gas, transactions, sizes, hardfork };
 }
 
 /*//////////////////////////////////////////////////////////////
@@ -235,8 +245,50 @@ async function setUp(connection: NetworkConnection): Promise<World> {
   return world;
 }
 
+interface StructLog {
+  op: string;
+  gas: number;
+  gasCost: number;
+  depth: number;
+}
+
+/**
+ * `BENCH_TRACE=<id>[,<id>...]`: prints where an operation's gas goes, summed by opcode (a call's cost is
+ * its own: access, value, memory, never the gas it forwards), from `debug_traceTransaction`. A tool for
+ * finding room against the lower bound; not part of any check.
+ */
+async function traceCosts(connection: NetworkConnection, id: string, hash: string): Promise<void> {
+  const trace = (await connection.provider.request({
+    method: "debug_traceTransaction",
+    params: [hash],
+  })) as { structLogs: StructLog[] };
+  const logs = trace.structLogs;
+  const byOp = new Map<string, { count: number; gas: number }>();
+  for (let i = 0; i < logs.length; i += 1) {
+    const log = logs[i];
+    if (log === undefined) continue;
+    let cost = log.gasCost;
+    const next = logs[i + 1];
+    // A call's reported cost includes the gas it forwards: its own cost is, roughly, what the caller
+    // lost by the time the callee starts (a stipend shows as 2,300 less; a callee without code has no
+    // step of its own, so its call keeps the reported cost).
+    if (/^(CALL|STATICCALL|DELEGATECALL|CALLCODE)$/.test(log.op) && next?.depth === log.depth + 1) {
+      cost = log.gas - next.gas;
+    }
+    const entry = byOp.get(log.op) ?? { count: 0, gas: 0 };
+    entry.count += 1;
+    entry.gas += cost;
+    byOp.set(log.op, entry);
+  }
+  const rows = [...byOp.entries()].sort(([, a], [, b]) => b.gas - a.gas);
+  process.stderr.write(`\ntrace of ${id} (${hash}): execution gas by opcode\n`);
+  for (const [op, { count, gas }] of rows.slice(0, 16)) {
+    process.stderr.write(`  ${op.padEnd(14)} x${String(count).padStart(4)}  ${gas}\n`);
+  }
+}
+
 /** Sends a transaction, waits for it, and turns a revert into a readable scenario error. */
-function sender(checks: Checks) {
+export function sender(checks: Checks) {
   return async function send(
     tx: Promise<ContractTransactionResponse>,
   ): Promise<ContractTransactionReceipt> {
@@ -264,7 +316,10 @@ function sender(checks: Checks) {
  * One working day of merchant 1 (and of merchant 2, whose compensation ends up owed), plus a new
  * merchant onboarding. With `gas`, each measured operation's gas is recorded under its id.
  */
-async function playDay(world: World, gas: Map<string, number> | undefined): Promise<void> {
+async function playDay(
+  world: World,
+  record: Pick<Measurements, "gas" | "transactions"> | undefined,
+): Promise<void> {
   const { client, cast, checks, connection } = world;
   const { desk, escrow, feedback } = client;
   const { admin, agent, agent2, arbiter, customer, customer2, keeper, relayer, otherAdmin } = cast;
@@ -279,14 +334,19 @@ async function playDay(world: World, gas: Map<string, number> | undefined): Prom
     id: string,
     tx: Promise<ContractTransactionResponse>,
   ): Promise<ContractTransactionReceipt> => {
-    checks.step = `${gas === undefined ? "warm-up" : "measured"} day, ${id}`;
+    checks.step = `${record === undefined ? "warm-up" : "measured"} day, ${id}`;
     const receipt = await send(tx);
-    if (gas !== undefined) {
-      if (gas.has(id)) throw new DemoCheckError(`${id} measured twice`);
+    if (record !== undefined) {
+      if (record.gas.has(id)) throw new DemoCheckError(`${id} measured twice`);
       if (!OPERATIONS.some((operation) => operation.id === id)) {
         throw new DemoCheckError(`${id} is not in the catalogue`);
       }
-      gas.set(id, Number(receipt.gasUsed));
+      record.gas.set(id, Number(receipt.gasUsed));
+      const sent = await tx;
+      record.transactions.set(id, { to: sent.to ?? "", data: sent.data, value: sent.value });
+      if (process.env.BENCH_TRACE?.split(",").includes(id) === true) {
+        await traceCosts(connection, id, receipt.hash);
+      }
     }
     return receipt;
   };
