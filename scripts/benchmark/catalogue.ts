@@ -29,6 +29,7 @@ export type ContractName = (typeof CONTRACTS)[number];
 /** The gas targets of the issues, each including the 21,000 base cost of a transaction. */
 export const TARGETS = {
   openTicket: 60_000,
+  openTicketWithReceipt: 80_000,
   statusChange: 35_000,
   customerMessage: 28_000,
   ethDeposit: 50_000,
@@ -210,7 +211,9 @@ export const OPERATIONS: readonly Operation[] = [
       "The policy is spread over three slots, not two: the deadline times sit beside the merchant's " +
       "hit-rate counters, so that each response and resolution reads one slot. A rare admin action " +
       "pays one more slot write (5,000), the merchant-id check (2,100) and the validation of each of " +
-      "its six times for that.",
+      "its six times for that. And it archives the terms version it ends (four slots, `TermsVersionStarted`) " +
+      "so that running cycles, resolved tickets and requested refunds keep their terms: fixed terms are " +
+      "paid for by the rare admin change, never by a ticket.",
   },
   {
     id: "desk.setSlaCompensation",
@@ -225,6 +228,11 @@ export const OPERATIONS: readonly Operation[] = [
       events: ["SupportDesk.SlaCompensationSet"],
       calls: [call("escrow (reserve)")],
     }),
+    overBound:
+      "It archives the terms version it ends (the policy's two slots are new for a merchant's first change) " +
+      "and logs `TermsVersionStarted`, so that cycles already running keep the compensation they started " +
+      "under: a merchant cannot set compensation to zero before a claim. Paid once per change, never by a " +
+      "ticket.",
   },
   // Tickets.
   {
@@ -235,10 +243,35 @@ export const OPERATIONS: readonly Operation[] = [
     needs: needs({
       storage: [
         update("desk: ticket counter (the merchant count, checked, in the same slot)"),
-        create("desk: ticket (customer, merchant, status, clock)"),
+        read("desk: merchant's terms version and receipt requirement"),
+        create("desk: ticket (customer, merchant, status, clock, terms version)"),
       ],
       events: ["SupportDesk.TicketOpened"],
     }),
+  },
+  {
+    id: "desk.openTicketWithReceipt",
+    group: "desk",
+    label: "openTicketWithReceipt (an order's first verified ticket, EOA signer)",
+    target: TARGETS.openTicketWithReceipt,
+    needs: needs({
+      storage: [
+        update("desk: ticket counter (the merchant count, checked, in the same slot)"),
+        read("desk: merchant's terms version"),
+        read("desk: the signer is accepted"),
+        create("desk: order (token, support period)"),
+        create("desk: order (amount)"),
+        create("desk: ticket (customer, merchant, status, clock, terms version, verified)"),
+        create("desk: ticket's order reference"),
+      ],
+      events: ["SupportDesk.TicketOpened", "SupportDesk.TicketVerified"],
+    }),
+    overBound:
+      "Recovering the signer costs the ecrecover precompile (3,000 gas) and hashing the EIP-712 receipt, " +
+      "which the bound does not count; the order's first ticket creates the order record (token, support " +
+      "period and amount: two slots) so that every later receipt of the order must agree and refunds can be " +
+      "capped, plus the ticket's link to its order. Four new slots are 88,400 gas of the EVM's alone, which " +
+      "puts this above the 80,000 target on any design that records the order.",
   },
   {
     id: "desk.openTicket.relayed",
@@ -528,6 +561,9 @@ export const OPERATIONS: readonly Operation[] = [
       storage: [read("escrow: the dispute's arbiter")],
       events: ["RefundEscrow.DisputeResolved"],
     }),
+    overBound:
+      "Releasing the lock asks the desk whether the refund's ticket is verified (a call and the ticket's " +
+      "slot, about 5,000 gas), to give the amount back to its order's refund cap.",
   },
   {
     id: "escrow.executeRefund.eth",
@@ -552,6 +588,9 @@ export const OPERATIONS: readonly Operation[] = [
     needs: needs(PART.refundStatus, PART.reserve, PART.owedBook, {
       events: ["RefundEscrow.RejectionFinalized"],
     }),
+    overBound:
+      "Releasing the lock asks the desk whether the refund's ticket is verified (a call and the ticket's " +
+      "slot, about 5,000 gas), to give the amount back to its order's refund cap.",
   },
   // Deadline compensation and credits.
   {

@@ -29,6 +29,7 @@ import {
   RefundStatus,
   TicketStatus,
   connect,
+  signOrderReceipt,
   decodeRevert,
   makeCommitment,
   relay,
@@ -73,6 +74,10 @@ const DAY = 86_400;
 const TICKETS_PER_RATING_WORD = 64n;
 /** Far in the future (2100-01-01), fixed so that the relayed request and its signature never change. */
 const RELAY_DEADLINE = 4_102_444_800;
+/** The times every benchmark receipt carries (fixed, so its calldata and gas repeat run after run). */
+const RECEIPT_PURCHASED_AT = 1_700_000_000n;
+const RECEIPT_SUPPORT_UNTIL = 4_000_000_000n;
+
 /** Gas the relayed `openTicket` is signed with (fixed, for the same reason). */
 const RELAY_GAS = 150_000n;
 
@@ -229,6 +234,8 @@ async function setUp(connection: NetworkConnection): Promise<World> {
   await send(escrow.connect(admin).deposit(MERCHANT, await dUsd.getAddress(), usd("100000")));
   await send(escrow.connect(admin).deposit(MERCHANT, await tUsd.getAddress(), usd("100000")));
   await send(desk.connect(admin).setSlaCompensation(MERCHANT, COMPENSATION));
+  // Each merchant's admin signs its order receipts (compensation is paid on verified tickets only).
+  await send(desk.connect(admin).setOrderSigner(MERCHANT, admin.address, true));
   // Customers pay in dUSD, so they hold some: an ERC-20 refund tops up an existing balance.
   for (const holder of [customer, customer2]) {
     await send(dUsd.connect(admin).transfer(holder.address, usd("50")));
@@ -242,6 +249,7 @@ async function setUp(connection: NetworkConnection): Promise<World> {
     }),
   );
   await send(desk.connect(otherAdmin).setSlaCompensation(THIN_MERCHANT, COMPENSATION));
+  await send(desk.connect(otherAdmin).setOrderSigner(THIN_MERCHANT, otherAdmin.address, true));
   return world;
 }
 
@@ -371,6 +379,45 @@ async function playDay(
     checks.step = `opening ticket "${label}"`;
     await send(
       desk.connect(who).openTicket(merchantId, note(`order: ${label}`), note(`${label}`), 1),
+    );
+    return desk.ticketCount();
+  };
+  /**
+   * The receipt `signer` (the merchant's admin) signs for `who`'s order `label`: an ETH order, unique per
+   * ticket count so each day's orders are new, with fixed times so the calldata (and the gas) repeat.
+   */
+  const receiptFor = async (
+    label: string,
+    who: HardhatEthersSigner,
+    merchantId: number,
+    signer: HardhatEthersSigner,
+  ) =>
+    signOrderReceipt(
+      signer,
+      {
+        merchantId: BigInt(merchantId),
+        customer: who.address,
+        orderRef: note(`order: ${label} #${await desk.ticketCount()}`),
+        token: ETH,
+        amount: parseEther("10"),
+        itemsHash: note(`items: ${label}`),
+        purchasedAt: RECEIPT_PURCHASED_AT,
+        supportUntil: RECEIPT_SUPPORT_UNTIL,
+      },
+      client.addresses.supportDesk,
+      client.chainId,
+    );
+  /** Opens a verified ticket as `who` (not measured) and returns its id. */
+  const openVerified = async (
+    label: string,
+    who: HardhatEthersSigner = customer,
+    merchantId: number = MERCHANT,
+    signer: HardhatEthersSigner = admin,
+  ): Promise<bigint> => {
+    checks.step = `opening verified ticket "${label}"`;
+    const signed = await receiptFor(label, who, merchantId, signer);
+    await send(
+      desk.connect(who).openTicketWithReceipt(signed.receipt, signed.signature, note(label), 1),
     );
     return desk.ticketCount();
   };
@@ -514,7 +561,15 @@ async function playDay(
   const e = await open("E");
   await measured("desk.cancelTicket", desk.connect(customer).cancelTicket(e));
   await status(e, TicketStatus.Cancelled);
-  const f = await open("F");
+  // Ticket F comes with the merchant's receipt (verified), so its missed deadline is compensated.
+  const fReceipt = await receiptFor("F", customer, MERCHANT, admin);
+  await measured(
+    "desk.openTicketWithReceipt",
+    desk
+      .connect(customer)
+      .openTicketWithReceipt(fReceipt.receipt, fReceipt.signature, note("F: the lamp flickers"), 1),
+  );
+  const f = await desk.ticketCount();
 
   // A customer without ETH opens a ticket through the relayer.
   checks.step = "relayed openTicket";
@@ -612,7 +667,7 @@ async function playDay(
   await measured("escrow.withdrawCredit.erc20", escrow.connect(customer).withdrawCredit(tUsd));
 
   // Ticket O at merchant 2: a refund request locks its whole reserve, so compensation will be owed.
-  const o = await open("O", customer2, THIN_MERCHANT);
+  const o = await openVerified("O", customer2, THIN_MERCHANT, otherAdmin);
   const thinReserve = await escrow.reserveOf(THIN_MERCHANT, ETH);
   await send(escrow.connect(customer2).requestRefund(o, ETH, thinReserve, note("O: broken")));
   const oRefund = await escrow.refundCount();
