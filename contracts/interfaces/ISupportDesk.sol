@@ -104,7 +104,9 @@ interface ISupportDesk {
     /// @param firstResponseMissed Whether the current cycle's first-response deadline is missed.
     /// @param resolutionMissed Whether the current cycle's resolution deadline is missed.
     /// @param firstResponseCompensated Whether the current cycle's first-response miss was compensated.
-    /// @param resolutionCompensated Whether the current cycle's resolution miss was compensated.
+    /// @param resolutionCompensated Whether the current cycle's resolution miss was compensated. When a ticket
+    /// is resolved under a newer terms version than its cycle's, every miss of the ended cycle is settled under
+    /// the cycle's own terms and both flags read true for its misses, even where those terms paid nothing.
     /// @param verified Whether it was opened with an order receipt (`openTicketWithReceipt`).
     /// @param termsVersion The merchant's terms version its current cycle (or, once resolved, its
     /// resolution) runs under.
