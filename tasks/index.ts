@@ -319,6 +319,12 @@ const ticketOpen = withCommitments(
     description: "Open it gaslessly: this account (address or index) relays and pays the gas",
     defaultValue: "",
   })
+  .addOption({
+    name: "receipt",
+    description:
+      "An order receipt file from the shop (JSON): opens a verified ticket for that order",
+    defaultValue: "",
+  })
   .setAction(lazyAction("ticket:open", () => import("./actions/ticket-open.js")))
   .build();
 

@@ -170,4 +170,96 @@ describe("tasks: verified orders and staff limits", function () {
       );
     });
   });
+
+  describe("ticket:open --receipt", function () {
+    async function receiptFile(
+      fixture: Awaited<ReturnType<typeof loadTaskFixture>>,
+    ): Promise<string> {
+      const { desk, addresses, admin, customer } = fixture;
+      await (await desk.connect(admin).setOrderSigner(1, admin.address, true)).wait();
+      const out = path.join(mkdtempSync(path.join(tmpdir(), "careledger-receipt-")), "r.json");
+      valueOf(
+        await runTask("merchant:receipt", {
+          addresses,
+          from: admin.address,
+          merchantId: "1",
+          customer: customer.address,
+          order: "order #7",
+          items: "lamp",
+          amount: "1",
+          token: "eth",
+          support: "30d",
+          out,
+          commitments: commitmentsFile,
+        }),
+      );
+      return out;
+    }
+
+    it("opens a verified ticket with the shop's receipt file, gaslessly through a relayer", async function () {
+      const fixture = await loadTaskFixture();
+      const { desk, addresses, customer, stranger } = fixture;
+      const file = await receiptFile(fixture);
+      const run = await runTask<{ ticketId: bigint; relayed: boolean }>("ticket:open", {
+        addresses,
+        from: customer.address,
+        merchantId: "1",
+        message: "the lamp flickers",
+        order: "",
+        priority: "high",
+        relayer: stranger.address,
+        receipt: file,
+        commitments: commitmentsFile,
+      });
+      const { ticketId, relayed } = valueOf(run);
+      expect(relayed).to.equal(true);
+      expect(await desk.customerOf(ticketId)).to.equal(customer.address);
+      const [verified, orderRef, token, amount] = await desk.receiptOf(ticketId);
+      const signed = orderReceiptFromJson(await readFile(file, "utf8"));
+      expect([verified, orderRef, token, amount]).to.deep.equal([
+        true,
+        signed.receipt.orderRef,
+        ZeroAddress,
+        parseEther("1"),
+      ]);
+      expect(run.out.text).to.match(new RegExp(`verified +order ${signed.receipt.orderRef}`));
+    });
+
+    it("says when someone else than the receipt's customer uses it", async function () {
+      const fixture = await loadTaskFixture();
+      const file = await receiptFile(fixture);
+      const run = await runTask("ticket:open", {
+        addresses: fixture.addresses,
+        from: fixture.customer2.address,
+        merchantId: "1",
+        message: "not mine",
+        order: "",
+        priority: "normal",
+        relayer: "",
+        receipt: file,
+        commitments: commitmentsFile,
+      });
+      expect(failureOf(run)).to.equal(
+        `✖ ticket:open: this receipt is for ${fixture.customer.address}: only that account can open tickets with it (${fixture.customer2.address} is not it)`,
+      );
+    });
+
+    it("says a missing receipt file is missing", async function () {
+      const { addresses, customer } = await loadTaskFixture();
+      const run = await runTask("ticket:open", {
+        addresses,
+        from: customer.address,
+        merchantId: "1",
+        message: "x",
+        order: "",
+        priority: "normal",
+        relayer: "",
+        receipt: "no-such-receipt.json",
+        commitments: commitmentsFile,
+      });
+      expect(failureOf(run)).to.match(
+        /^✖ ticket:open: --receipt no-such-receipt\.json: no such file \(/,
+      );
+    });
+  });
 });
