@@ -60,7 +60,12 @@ function parseLcov(text: string): FileCoverage[] {
           `${current.path}: the DA records count ${current.hit}/${current.found} lines, the summary says ${current.lh}/${current.lf}`,
         );
       }
-      files.push({ path: current.path, hit: current.hit, found: current.found, missed: current.missed });
+      files.push({
+        path: current.path,
+        hit: current.hit,
+        found: current.found,
+        missed: current.missed,
+      });
       current = null;
     }
   }
@@ -75,12 +80,16 @@ function isProduction(file: string): boolean {
 
 function main(): number {
   if (!existsSync(REPORT)) {
-    console.error(`coverage: no report at ${path.relative(ROOT, REPORT)}: run \`npm run coverage\` first`);
+    console.error(
+      `coverage: no report at ${path.relative(ROOT, REPORT)}: run \`npm run coverage\` first`,
+    );
     return 1;
   }
   const minPercent = Number(process.env.COVERAGE_MIN_LINES ?? DEFAULT_MIN_PERCENT);
   if (!Number.isFinite(minPercent) || minPercent < 0 || minPercent > 100) {
-    console.error(`coverage: COVERAGE_MIN_LINES must be a percentage, not "${process.env.COVERAGE_MIN_LINES}"`);
+    console.error(
+      `coverage: COVERAGE_MIN_LINES must be a percentage, not "${process.env.COVERAGE_MIN_LINES}"`,
+    );
     return 1;
   }
   const files = parseLcov(readFileSync(REPORT, "utf8")).filter((f) => isProduction(f.path));

@@ -12,8 +12,6 @@ contract FalseReturnToken {
     event Approval(address indexed owner, address indexed spender, uint256 value);
 
     /// @notice As in ERC-20.
-    uint8 public constant decimals = 18;
-    /// @notice As in ERC-20.
     uint256 public totalSupply;
     /// @notice As in ERC-20.
     mapping(address account => uint256 balance) public balanceOf;
@@ -21,6 +19,11 @@ contract FalseReturnToken {
     mapping(address owner => mapping(address spender => uint256 amount)) public allowance;
     /// @notice Whether `account` is blocked.
     mapping(address account => bool blocked) public isBlocked;
+
+    /// @notice As in ERC-20.
+    function decimals() external pure returns (uint8) {
+        return 18;
+    }
 
     /// @notice Mints `amount` to `to` (anyone may: test only).
     function mint(address to, uint256 amount) external {

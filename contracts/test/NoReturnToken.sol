@@ -23,8 +23,6 @@ contract NoReturnToken {
     /// @notice As in ERC-20.
     event Approval(address indexed owner, address indexed spender, uint256 value);
 
-    /// @notice 6, as Tether has.
-    uint8 public constant decimals = 6;
     /// @notice As in ERC-20.
     uint256 public totalSupply;
     /// @notice As in ERC-20.
@@ -33,6 +31,11 @@ contract NoReturnToken {
     mapping(address owner => mapping(address spender => uint256 amount)) public allowance;
     /// @notice Whether `account` is blocked.
     mapping(address account => bool blocked) public isBlocked;
+
+    /// @notice 6, as Tether has.
+    function decimals() external pure returns (uint8) {
+        return 6;
+    }
 
     /// @notice Mints `amount` to `to` (anyone may: test only).
     function mint(address to, uint256 amount) external {

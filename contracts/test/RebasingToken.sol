@@ -24,14 +24,17 @@ contract RebasingToken {
 
     uint256 private constant _ONE = 1e18;
 
-    /// @notice As in ERC-20.
-    uint8 public constant decimals = 18;
     /// @notice Token units per share, scaled by 1e18.
     uint256 public index = _ONE;
     /// @notice As in ERC-20.
     mapping(address owner => mapping(address spender => uint256 amount)) public allowance;
 
     mapping(address account => uint256 shares) private _shares;
+
+    /// @notice As in ERC-20.
+    function decimals() external pure returns (uint8) {
+        return 18;
+    }
 
     /// @notice Mints `amount` (at the current index) to `to` (anyone may: test only).
     function mint(address to, uint256 amount) external {
