@@ -1,6 +1,16 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
-import { type TypedDataDomain, ZeroAddress, dataSlice, parseEther, verifyTypedData } from "ethers";
+import {
+  type BaseContract,
+  type TypedDataDomain,
+  ZeroAddress,
+  concat,
+  dataLength,
+  dataSlice,
+  getAddress,
+  parseEther,
+  verifyTypedData,
+} from "ethers";
 import { network } from "hardhat";
 
 import { ERC2771Forwarder__factory, type ERC2771Forwarder } from "../typechain-types/index.js";
@@ -64,6 +74,11 @@ interface Target {
   data(f: AttackFixture): string;
   /** Asserts the effect of one successful execution (so "nothing changed" is not vacuous). */
   effect(f: AttackFixture): Promise<void>;
+  /** The error the call gives when `sender` (not the customer) is its caller. */
+  refusedFor(
+    f: AttackFixture,
+    sender: string,
+  ): { contract: BaseContract; name: string; args: unknown[] };
 }
 
 const TARGETS: readonly Target[] = [
@@ -82,6 +97,11 @@ const TARGETS: readonly Target[] = [
       expect(await f.escrow.lockedOf(MERCHANT, ETH)).to.equal(REFUND);
       expect((await f.escrow.getRefund(1n)).customer).to.equal(f.customer.address);
     },
+    refusedFor: (f, sender) => ({
+      contract: f.escrow,
+      name: "EscrowNotCustomer",
+      args: [TICKET, sender],
+    }),
   },
   {
     name: "SupportDesk.cancelTicket",
@@ -90,6 +110,11 @@ const TARGETS: readonly Target[] = [
     effect: async (f) => {
       expect(await f.desk.statusOf(OPEN_TICKET)).to.equal(TicketStatus.Cancelled);
     },
+    refusedFor: (f, sender) => ({
+      contract: f.desk,
+      name: "DeskNotCustomer",
+      args: [OPEN_TICKET, sender],
+    }),
   },
   {
     name: "FeedbackAttestations.attest",
@@ -100,6 +125,11 @@ const TARGETS: readonly Target[] = [
       expect(await f.feedback.feedbackOfTicket(TICKET)).to.equal(TICKET << 8n);
       expect((await f.feedback.getFeedback(TICKET << 8n)).customer).to.equal(f.customer.address);
     },
+    refusedFor: (f, sender) => ({
+      contract: f.feedback,
+      name: "FeedbackNotCustomer",
+      args: [TICKET, sender],
+    }),
   },
 ];
 
@@ -120,6 +150,14 @@ async function snapshot(f: AttackFixture) {
     feedbackOfTicket1: await f.feedback.feedbackOfTicket(TICKET),
     stats: [count, sum, [...histogram]],
   };
+}
+
+/** A funded signer for the trusted forwarder's own address (as if it called the target itself). */
+async function impersonateForwarder(f: AttackFixture): Promise<HardhatEthersSigner> {
+  const address = await f.forwarder.getAddress();
+  await connection.networkHelpers.impersonateAccount(address);
+  await connection.networkHelpers.setBalance(address, 10n ** 18n);
+  return ethers.getSigner(address);
 }
 
 /** The EIP-712 signer that `request` recovers to under `domain` at `nonce` (what the forwarder sees). */
@@ -305,10 +343,7 @@ describe("ERC2771Forwarder", function () {
         it("refuses calldata shorter than 20 bytes sent by the trusted forwarder itself", async function () {
           const f = await loadFixture(deployAttackFixture);
           const to = await target.address(f);
-          const forwarderAddress = await f.forwarder.getAddress();
-          await connection.networkHelpers.impersonateAccount(forwarderAddress);
-          await connection.networkHelpers.setBalance(forwarderAddress, 10n ** 18n);
-          const asForwarder = await ethers.getSigner(forwarderAddress);
+          const asForwarder = await impersonateForwarder(f);
           const before = await snapshot(f);
           const full = target.data(f);
           // Empty, the bare selector, and 19 bytes: too short to carry a sender, so ERC2771Context takes
@@ -320,7 +355,31 @@ describe("ERC2771Forwarder", function () {
               `${length} bytes`,
             ).to.be.revertedWithoutReason(ethers);
           }
-          await connection.networkHelpers.stopImpersonatingAccount(forwarderAddress);
+          expect(await snapshot(f)).to.deep.equal(before);
+
+          // The control: the same path with the customer appended is the customer's call, so the
+          // refusals above are the length's doing, not a dead path.
+          await (
+            await asForwarder.sendTransaction({ to, data: concat([full, f.customer.address]) })
+          ).wait();
+          await target.effect(f);
+          await connection.networkHelpers.stopImpersonatingAccount(await f.forwarder.getAddress());
+        });
+
+        it("reads a call with no sender appended as a call from its own last 20 bytes: nobody's", async function () {
+          const f = await loadFixture(deployAttackFixture);
+          const to = await target.address(f);
+          const asForwarder = await impersonateForwarder(f);
+          const before = await snapshot(f);
+          const full = target.data(f);
+          // ERC-2771 takes the last 20 bytes of whatever the trusted forwarder sends as the signer.
+          const phantom = getAddress(dataSlice(full, dataLength(full) - 20));
+          expect(phantom).to.not.equal(f.customer.address);
+          const error = target.refusedFor(f, phantom);
+          await expect(asForwarder.sendTransaction({ to, data: full }))
+            .to.be.revertedWithCustomError(error.contract, error.name)
+            .withArgs(...error.args);
+          await connection.networkHelpers.stopImpersonatingAccount(await f.forwarder.getAddress());
           expect(await snapshot(f)).to.deep.equal(before);
         });
       });
