@@ -47,6 +47,7 @@ const MAX_UINT8 = 255;
 const MAX_REFUND = 2n ** 112n - 1n;
 const MAX_RESERVE = 2n ** 128n - 1n;
 const MAX_POLICY_TIME = 365n * 24n * 3600n;
+const MAX_ALLOWANCE = 2n ** 96n - 1n;
 const REASON = hashOf("bad input reason");
 const ONE = parseEther("1");
 
@@ -128,6 +129,9 @@ async function snapshot(f: BadInputFixture) {
           [...(await escrow.owedOf(m, t))],
         ]),
       ),
+    ),
+    allowances: await Promise.all(
+      tokens.map(async (t) => [...(await escrow.refundAllowanceOf(MERCHANT, f.agent.address, t))]),
     ),
     credits: await Promise.all(people.flatMap((p) => tokens.map((t) => escrow.creditOf(p, t)))),
     escrowHoldings: [
@@ -308,6 +312,34 @@ const BAD_INPUTS: readonly BadInput[] = [
     fn: "withdrawReserve",
     what: "unknown merchant 0",
     send: (f) => f.escrow.connect(f.admin).withdrawReserve(0n, ETH, ONE, f.admin.address),
+    error: escrowError("EscrowUnknownMerchant", 0n),
+  },
+  /* ------------------------ RefundEscrow.setRefundAllowance --------------------- */
+  {
+    contract: "RefundEscrow",
+    fn: "setRefundAllowance",
+    what: "a period one second over 365 days",
+    send: (f) =>
+      f.escrow
+        .connect(f.admin)
+        .setRefundAllowance(MERCHANT, f.agent.address, ETH, ONE, MAX_POLICY_TIME + 1n),
+    error: escrowError("EscrowInvalidAllowancePeriod", MAX_POLICY_TIME + 1n),
+  },
+  {
+    contract: "RefundEscrow",
+    fn: "setRefundAllowance",
+    what: "a limit over 96 bits",
+    send: (f) =>
+      f.escrow
+        .connect(f.admin)
+        .setRefundAllowance(MERCHANT, f.agent.address, ETH, MAX_ALLOWANCE + 1n, 3600n),
+    error: escrowError("EscrowAmountTooLarge", MAX_ALLOWANCE + 1n, MAX_ALLOWANCE),
+  },
+  {
+    contract: "RefundEscrow",
+    fn: "setRefundAllowance",
+    what: "unknown merchant 0",
+    send: (f) => f.escrow.connect(f.admin).setRefundAllowance(0n, f.agent.address, ETH, ONE, 3600n),
     error: escrowError("EscrowUnknownMerchant", 0n),
   },
   /* -------------------------- RefundEscrow.requestRefund ------------------------ */
