@@ -51,7 +51,8 @@ const MAX_ALLOWANCE = 2n ** 96n - 1n;
 const REASON = hashOf("bad input reason");
 const ONE = parseEther("1");
 
-/** Ticket 4: the customer's, cancelled. Ticket 5: the customer's, resolved and rated 4 (feedback 5 << 8). */
+/** Merchant 2 requires order receipts (set after the escrow fixture opened its ticket 3).
+ * Ticket 4: the customer's, cancelled. Ticket 5: the customer's, resolved and rated 4 (feedback 5 << 8). */
 const CANCELLED_TICKET = 4n;
 const RATED_TICKET = 5n;
 const FEEDBACK = RATED_TICKET << 8n;
@@ -84,6 +85,8 @@ async function deployBadInputFixture(): Promise<BadInputFixture> {
   await (await desk.connect(agent).resolveTicket(RATED_TICKET, hashOf("done"))).wait();
   await (await f.feedback.connect(customer).attest(RATED_TICKET, 4, hashOf("ok"))).wait();
 
+  // Merchant 2 takes tickets with a verified order receipt only (after the fixture's ticket 3).
+  await (await desk.connect(f.otherAdmin).setReceiptRequired(OTHER_MERCHANT, true)).wait();
   // Enough TUSD for the admin to try to overflow its reserve.
   await (await token.mint(admin.address, MAX_RESERVE)).wait();
   await (await token.connect(admin).approve(escrowAddress, MaxUint256)).wait();
@@ -152,10 +155,14 @@ async function snapshot(f: BadInputFixture) {
     merchantsState: await Promise.all(
       range(BigInt(merchantCount)).map(async (m) => [
         await desk.merchantAdmin(m),
+        await desk.termsVersionOf(m),
+        await desk.receiptRequired(m),
+        await desk.isOrderSigner(m, ZeroAddress),
         [...(await desk.policyOf(m))],
         await desk.isAgent(m, f.agent.address),
         await desk.isAgent(m, f.stranger.address),
         [...(await feedback.merchantStats(m))].map((v) => (Array.isArray(v) ? [...v] : v)),
+        [...(await feedback.verifiedMerchantStats(m))].map((v) => (Array.isArray(v) ? [...v] : v)),
       ]),
     ),
     feedbackOfTickets: await Promise.all(
@@ -626,6 +633,20 @@ const BAD_INPUTS: readonly BadInput[] = [
         autoCloseDelay: 3599n,
       }),
     error: deskError("DeskAutoCloseBeforeReopenWindow", 3599n, 3600n),
+  },
+  {
+    contract: "SupportDesk",
+    fn: "openTicket",
+    what: "no order receipt at a merchant that requires one",
+    send: (f) => f.desk.connect(f.customer).openTicket(OTHER_MERCHANT, hashOf("o"), hashOf("c"), 1),
+    error: deskError("DeskReceiptRequired", OTHER_MERCHANT),
+  },
+  {
+    contract: "SupportDesk",
+    fn: "setOrderSigner",
+    what: "the zero address as order signer",
+    send: (f) => f.desk.connect(f.admin).setOrderSigner(MERCHANT, ZeroAddress, true),
+    error: deskError("DeskInvalidOrderSigner", ZeroAddress),
   },
   {
     contract: "SupportDesk",
