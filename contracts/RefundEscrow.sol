@@ -76,15 +76,17 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     }
 
     /// @dev An owed compensation claim.
-    /// slot 0: customer (160) | merchantId (32) | ticketId (64)
-    /// slot 1: token (160) | paid (8) | spare (88)
+    /// slot 0: customer (160) | merchantId (32) | ticketId (48) | paid (8) | spare (8)
+    /// slot 1: token (160) | spare (96)
     /// slot 2: amount (128) | coveredAt (128)
+    /// `paid` shares the customer's slot, which is never zero: marking a claim paid updates a slot instead of
+    /// creating one (for an ETH claim the token slot is all zeros), 17,100 gas less per settlement.
     struct OwedRecord {
         address customer;
         uint32 merchantId;
-        uint64 ticketId;
-        address token;
+        uint48 ticketId;
         bool paid;
+        address token;
         uint128 amount;
         uint128 coveredAt;
     }
@@ -821,7 +823,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
             _owedClaims[owedId] = OwedRecord({
                 customer: customer,
                 merchantId: merchantId,
-                ticketId: SafeCast.toUint64(ticketId),
+                ticketId: SafeCast.toUint48(ticketId),
                 token: token,
                 paid: false,
                 amount: uint128(owed), // owed <= amount < 2^97 (two uint96 terms)

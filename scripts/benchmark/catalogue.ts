@@ -631,10 +631,6 @@ export const OPERATIONS: readonly Operation[] = [
       ],
       events: ["RefundEscrow.OwedCompensationPaid"],
     }),
-    overBound:
-      "Marking the claim paid sets `paid` in the slot it shares with the token; for an ETH claim that " +
-      "slot is all zeros (the token is `address(0)`), so the write creates it (20,000 instead of 2,900). " +
-      "It also reads the claim's three slots and the book's two.",
   },
   {
     id: "escrow.withdrawCredit.erc20",
