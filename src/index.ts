@@ -44,6 +44,7 @@ export {
   type ForwardRequestData,
   type ForwardRequestOptions,
   type RelayOptions,
+  type RelayUrlOptions,
 } from "./relay.js";
 export { CareLedgerError } from "./error.js";
 export { decodeRevert, type CareLedgerContractName, type DecodedRevert } from "./revert.js";
