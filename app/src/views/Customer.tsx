@@ -3,7 +3,7 @@ import { useState, type ReactNode } from "react";
 
 import { Deadline, Field, TxStatus, useTx } from "../components.tsx";
 import { customerTickets, nextDeadline } from "../lib/data.ts";
-import { formatTime, priorityLabel, statusLabel } from "../lib/format.ts";
+import { formatEth, formatTime, priorityLabel, statusLabel } from "../lib/format.ts";
 import { useBlock, useChainRead, useNow } from "../lib/hooks.ts";
 import { useSession } from "../lib/session.tsx";
 import { checkMerchantId, checkText } from "../lib/validate.ts";
@@ -18,12 +18,31 @@ export function CustomerView(): ReactNode {
         <p className="hint">Connect your wallet to open a ticket and follow your tickets.</p>
       ) : (
         <>
+          <Balance account={account} />
           <TicketList account={account} />
           <OpenTicket />
           <Notes />
         </>
       )}
     </>
+  );
+}
+
+/** The account's ETH: refunds arrive here. */
+function Balance({ account }: { account: string }): ReactNode {
+  const { readProvider, config } = useSession();
+  const block = useBlock();
+  const balance = useChainRead(() => readProvider.getBalance(account), account, block?.number);
+  return (
+    <p>
+      Your balance:{" "}
+      <strong data-testid="balance">
+        {balance.data === undefined ? "…" : formatEth(balance.data)}
+      </strong>
+      {config.relayerUrl === undefined ? null : (
+        <span className="muted"> (your actions here cost you no gas)</span>
+      )}
+    </p>
   );
 }
 
