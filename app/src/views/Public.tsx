@@ -80,7 +80,8 @@ export function Reputation({
         <h2 id="backing">Refund reserve</h2>
         <p className="big">{formatEth(reserve)}</p>
         <p className="muted">
-          {refunds.requested} refunds requested, {refunds.paid} paid, {refunds.rejected} rejected.{" "}
+          {refunds.requested} {refunds.requested === 1 ? "refund" : "refunds"} requested,{" "}
+          {refunds.paid} paid, {refunds.rejected} rejected.{" "}
           {compensation.backed
             ? "Its compensation promise is backed."
             : "Its compensation promise is not backed now."}
