@@ -46,5 +46,19 @@ export {
   type RelayOptions,
   type RelayUrlOptions,
 } from "./relay.js";
+export {
+  ORDER_RECEIPT_TYPES,
+  contractSignature,
+  encodeOrderReceipt,
+  hashOrderReceipt,
+  orderReceiptDomain,
+  orderReceiptFromJson,
+  orderReceiptToJson,
+  signOrderReceipt,
+  verifyOrderReceipt,
+  type OrderReceipt,
+  type ReceiptVerification,
+  type SignedOrderReceipt,
+} from "./receipts.js";
 export { CareLedgerError } from "./error.js";
 export { decodeRevert, type CareLedgerContractName, type DecodedRevert } from "./revert.js";
