@@ -1,10 +1,13 @@
 /** The customer's view: open a ticket, my tickets with their deadlines, and my notes (export, import). */
+import type { SignedOrderReceipt } from "careledger";
+import { ZeroAddress } from "ethers";
 import { useState, type ReactNode } from "react";
 
 import { Deadline, Field, TxStatus, useTx } from "../components.tsx";
 import { customerTickets, nextDeadline } from "../lib/data.ts";
 import { formatEth, formatTime, priorityLabel, statusLabel } from "../lib/format.ts";
 import { useBlock, useChainRead, useNow } from "../lib/hooks.ts";
+import { readReceipt } from "../lib/receipt.ts";
 import { useSession } from "../lib/session.tsx";
 import { checkMerchantId, checkText } from "../lib/validate.ts";
 import { useVault } from "../lib/vault.ts";
@@ -112,32 +115,45 @@ function OpenTicket(): ReactNode {
   const [text, setText] = useState("");
   const [priority, setPriority] = useState("1");
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
+  const [orderReceipt, setOrderReceipt] = useState<SignedOrderReceipt | undefined>(undefined);
   const busy = phase.phase === "signing" || phase.phase === "pending";
 
   const submit = async (): Promise<void> => {
     const found = {
-      merchant: checkMerchantId(merchant),
-      order: checkText(order, "the order reference"),
+      merchant: orderReceipt === undefined ? checkMerchantId(merchant) : undefined,
+      order: orderReceipt === undefined ? checkText(order, "the order reference") : undefined,
       text: checkText(text, "what happened"),
     };
     setErrors(found);
     if (Object.values(found).some((error) => error !== undefined) || vault === undefined) return;
     // Only salted hashes go on chain; the texts and salts stay in this browser (export them below).
-    const orderRef = vault.commit(order, "order reference");
     const content = vault.commit(text, "ticket");
-    const receipt = await send({
-      target: "desk",
-      method: "openTicket",
-      args: [Number(merchant), orderRef, content, Number(priority)],
-      gasless: true,
-    });
+    // With a receipt the ticket is verified: the receipt carries the merchant and the order reference.
+    const orderRef =
+      orderReceipt === undefined ? vault.commit(order, "order reference") : undefined;
+    const receipt = await send(
+      orderReceipt === undefined
+        ? {
+            target: "desk",
+            method: "openTicket",
+            args: [Number(merchant), orderRef, content, Number(priority)],
+            gasless: true,
+          }
+        : {
+            target: "desk",
+            method: "openTicketWithReceipt",
+            args: [orderReceipt.receipt, orderReceipt.signature, content, Number(priority)],
+            gasless: true,
+          },
+    );
     if (receipt === undefined) return;
     for (const log of receipt.logs) {
       const parsed = reader.desk.interface.parseLog(log);
       if (parsed?.name === "TicketOpened") {
         const ticketId = parsed.args.getValue("ticketId") as bigint;
-        vault.attach(orderRef, ticketId);
+        if (orderRef !== undefined) vault.attach(orderRef, ticketId);
         vault.attach(content, ticketId);
+        setOrderReceipt(undefined);
         setOrder("");
         setText("");
         window.location.hash = `#/ticket/${ticketId}`;
@@ -199,6 +215,79 @@ function OpenTicket(): ReactNode {
         <TxStatus phase={phase} />
       </form>
     </section>
+  );
+}
+
+/**
+ * An order receipt from the merchant's shop (a JSON file): checked at once (this account, this desk, the
+ * support period, the signature), then the ticket opens verified with it.
+ */
+function ReceiptInput({
+  receipt,
+  onReceipt,
+}: {
+  receipt: SignedOrderReceipt | undefined;
+  onReceipt: (receipt: SignedOrderReceipt | undefined) => void;
+}): ReactNode {
+  const { account, config, readProvider, reader } = useSession();
+  const [message, setMessage] = useState<string | undefined>(undefined);
+  if (receipt !== undefined) {
+    return (
+      <div className="field">
+        <p role="status">
+          Order receipt of merchant {String(receipt.receipt.merchantId)}: paid{" "}
+          {receipt.receipt.token === ZeroAddress
+            ? formatEth(receipt.receipt.amount)
+            : `${receipt.receipt.amount} units`}
+          , support until {formatTime(Number(receipt.receipt.supportUntil))}. The ticket opens as a
+          verified purchase.
+        </p>
+        <button type="button" className="secondary" onClick={() => onReceipt(undefined)}>
+          Open without the receipt
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="field">
+      <label htmlFor="receipt-file">Order receipt from the shop (optional)</label>
+      <input
+        id="receipt-file"
+        type="file"
+        accept="application/json,.json"
+        aria-describedby={message === undefined ? undefined : "receipt-error"}
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          if (file === undefined || account === undefined) return;
+          void file
+            .text()
+            .then((json) =>
+              readReceipt(json, {
+                account,
+                desk: config.addresses.supportDesk,
+                chainId: config.chainId,
+                now: Math.floor(Date.now() / 1000),
+                provider: readProvider,
+                isOrderSigner: (merchantId, signer) =>
+                  reader.desk.isOrderSigner(merchantId, signer),
+              }),
+            )
+            .then(
+              (signed) => {
+                setMessage(undefined);
+                onReceipt(signed);
+              },
+              (error: unknown) =>
+                setMessage(error instanceof Error ? error.message : String(error)),
+            );
+        }}
+      />
+      {message === undefined ? null : (
+        <p className="field-error" id="receipt-error">
+          {message}
+        </p>
+      )}
+    </div>
   );
 }
 
