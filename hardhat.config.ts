@@ -17,6 +17,14 @@ const require = createRequire(import.meta.url);
 const SOLC_VERSION = "0.8.30";
 const SOLC_PATH = require.resolve("solc/soljson.js");
 
+/**
+ * The gas benchmark's EAS reference (@ethereum-attestation-service/eas-contracts 1.9.0) pins
+ * `pragma solidity 0.8.29`: a second compiler, the `solc` npm package 0.8.29 installed under the alias
+ * `solc-0.8.29`. Hardhat picks it only for sources whose pragmas exclude 0.8.30.
+ */
+const EAS_SOLC_VERSION = "0.8.29";
+const EAS_SOLC_PATH = require.resolve("solc-0.8.29/soljson.js");
+
 const COMPILER_SETTINGS = {
   // Tickets, refunds and feedback are called many times per deployment, and the deployment happens
   // once per chain: favour cheap calls over cheap deployment. 10,000 runs keeps every contract under
@@ -38,11 +46,17 @@ const COMPILER_SETTINGS = {
 const SIZE_BOUND_SETTINGS = { ...COMPILER_SETTINGS, optimizer: { enabled: true, runs: 1_000 } };
 const SIZE_BOUND_SOURCES = ["contracts/SupportDesk.sol", "contracts/RefundEscrow.sol"];
 
-/** One build profile: the compiler for everything, with the size-bound sources' override. */
+/**
+ * One build profile: the compiler for everything (and EAS's own 0.8.29 for the benchmark's references),
+ * with the size-bound sources' override. Overrides apply to the sources compiled as roots (what Ignition
+ * deploys and the TypeScript tests run); a Solidity test that imports a contract compiles it with its own
+ * settings, so the `.t.sol` suites run the same source at 10,000 runs (their runner does not enforce EIP-170).
+ */
 function profile() {
   const compiler = { version: SOLC_VERSION, path: SOLC_PATH, settings: COMPILER_SETTINGS };
+  const easCompiler = { version: EAS_SOLC_VERSION, path: EAS_SOLC_PATH, settings: COMPILER_SETTINGS };
   return {
-    compilers: [compiler],
+    compilers: [compiler, easCompiler],
     overrides: Object.fromEntries(
       SIZE_BOUND_SOURCES.map((source) => [source, { ...compiler, settings: SIZE_BOUND_SETTINGS }]),
     ),
@@ -59,12 +73,22 @@ export default defineConfig({
     // Tests build with the `default` profile and `ignition deploy` with `production`: both are the
     // same compiler and settings, so what is deployed is byte for byte what was tested. (Left implicit,
     // Hardhat's production profile would use 200 runs and the compiler's default EVM version.)
+    // The references of the gas benchmark compile with the same optimizer and EVM settings, so the
+    // comparison is between designs, not compiler settings.
     profiles: {
       default: profile(),
       production: profile(),
     },
-    // Artifacts for npm sources are emitted only when listed: the forwarder is deployed as it is.
-    npmFilesToBuild: ["@openzeppelin/contracts/metatx/ERC2771Forwarder.sol"],
+    // Artifacts for npm sources are emitted only when listed: the forwarder is deployed as it is; EAS
+    // and OpenZeppelin 4.9's escrows are the gas benchmark's references (never published: the package
+    // build copies an allowlist).
+    npmFilesToBuild: [
+      "@openzeppelin/contracts/metatx/ERC2771Forwarder.sol",
+      "@ethereum-attestation-service/eas-contracts/contracts/EAS.sol",
+      "@ethereum-attestation-service/eas-contracts/contracts/SchemaRegistry.sol",
+      "@openzeppelin/contracts-v4/utils/escrow/Escrow.sol",
+      "@openzeppelin/contracts-v4/utils/escrow/RefundEscrow.sol",
+    ],
   },
   paths: {
     ignition: "deploy",

@@ -60,5 +60,6 @@ export {
   type ReceiptVerification,
   type SignedOrderReceipt,
 } from "./receipts.js";
+export { agentAllowance, setAgentAllowance, type AgentAllowance } from "./allowances.js";
 export { CareLedgerError } from "./error.js";
 export { decodeRevert, type CareLedgerContractName, type DecodedRevert } from "./revert.js";

@@ -267,7 +267,7 @@ describe("careledger ticketTimeline", function () {
       expect(timeline.slice(1).map(what)).to.deep.equal([
         {
           kind: "verified",
-          orderRef: hashOf("o"),
+          orderRef: signed.receipt.orderRef,
           signer: admin.address,
           token: ETH,
           amount: signed.receipt.amount,
