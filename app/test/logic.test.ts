@@ -93,6 +93,10 @@ describe("error sentences", () => {
     expect(describeFailure(reserve).message).toBe(
       "The merchant's reserve holds only 1 ETH, less than the 5 ETH asked.",
     );
+    const required = { data: desk.encodeErrorResult("DeskReceiptRequired", [2]) };
+    expect(describeFailure(required).message).toBe(
+      "Merchant 2 opens tickets only with an order receipt: add the receipt file from the shop.",
+    );
     const transition = {
       data: desk.encodeErrorResult("DeskInvalidTransition", [4, TicketStatus.Closed, CUSTOMER]),
     };

@@ -46,6 +46,19 @@ const SENTENCES: Record<string, (args: Record<string, unknown>) => string> = {
     `Ticket #${str(a.ticketId)} has no missed deadline left to compensate.`,
   DeskSlaCompensationUnbacked: (a) =>
     `The reserve holds ${formatEth(BigInt(str(a.available)))} but the compensation promise needs ${formatEth(BigInt(str(a.required)))}: deposit first.`,
+  DeskReceiptRequired: (a) =>
+    `Merchant ${str(a.merchantId)} opens tickets only with an order receipt: add the receipt file from the shop.`,
+  DeskReceiptNotForCaller: (a) =>
+    `This order receipt was issued to ${who(a.customer)}, not to ${who(a.caller)}.`,
+  DeskReceiptExpired: (a) => `Support for this order ended ${formatTime(num(a.supportUntil))}.`,
+  DeskNotOrderSigner: (a) =>
+    `The receipt was not signed by one of merchant ${str(a.merchantId)}'s receipt signers: ask the shop for it again.`,
+  DeskInvalidReceiptSignature: () =>
+    "The receipt's signature does not check out: ask the shop for it again.",
+  EscrowAllowanceExceeded: (a) =>
+    `${who(a.agent)} may refund only ${formatEth(BigInt(str(a.left)))} more in this period, less than the ${formatEth(BigInt(str(a.requested)))} asked: the admin can raise the allowance.`,
+  EscrowOrderRefundExceeded: (a) =>
+    `This order can be refunded only ${formatEth(BigInt(str(a.left)))} more, less than the ${formatEth(BigInt(str(a.requested)))} asked.`,
   InsufficientReserve: (a) =>
     `The merchant's reserve holds only ${formatEth(BigInt(str(a.available)))}, less than the ${formatEth(BigInt(str(a.requested)))} asked.`,
   EscrowZeroAmount: () => "The amount must be greater than 0.",
