@@ -54,7 +54,11 @@ const SIZE_BOUND_SOURCES = ["contracts/SupportDesk.sol", "contracts/RefundEscrow
  */
 function profile() {
   const compiler = { version: SOLC_VERSION, path: SOLC_PATH, settings: COMPILER_SETTINGS };
-  const easCompiler = { version: EAS_SOLC_VERSION, path: EAS_SOLC_PATH, settings: COMPILER_SETTINGS };
+  const easCompiler = {
+    version: EAS_SOLC_VERSION,
+    path: EAS_SOLC_PATH,
+    settings: COMPILER_SETTINGS,
+  };
   return {
     compilers: [compiler, easCompiler],
     overrides: Object.fromEntries(
