@@ -113,10 +113,11 @@ export default defineConfig({
       chainType: "l1",
     },
     // A node started with `npm run node` (its first accounts are the well-known test keys).
+    // CARELEDGER_NODE_URL points it at a node on another port (`npm run app` and its end-to-end test).
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: process.env.CARELEDGER_NODE_URL ?? "http://127.0.0.1:8545",
     },
     // Any remote chain: a testnet such as Sepolia, or an L2. The variables are read only when this
     // network is used, so a missing RPC_URL never bothers someone who runs the tests.

@@ -44,6 +44,7 @@ export {
   type ForwardRequestData,
   type ForwardRequestOptions,
   type RelayOptions,
+  type RelayUrlOptions,
 } from "./relay.js";
 export {
   ORDER_RECEIPT_TYPES,
