@@ -31,17 +31,17 @@ import {
   type MerchantReport,
   type TimelineEntry,
 } from "../../src/index.js";
-import { describeDecoded } from "../../tasks/lib/explain.js";
-import { ETH, erc20, formatAmount, shortAddress, type TokenInfo } from "../../tasks/lib/format.js";
-import type { Printer } from "../../tasks/lib/output.js";
+import { describeDecoded } from "../../cli/explain.js";
+import { ETH, erc20, formatAmount, shortAddress, type TokenInfo } from "../../cli/format.js";
+import type { Printer } from "../../cli/output.js";
 import {
   describeCompensation,
   formatGas,
   renderReport,
   renderTimeline,
   resolveTokens,
-} from "../../tasks/lib/render.js";
-import { pad, table } from "../../tasks/lib/style.js";
+} from "../../cli/render.js";
+import { pad, table } from "../../cli/style.js";
 
 import { Checks, DemoCheckError } from "./checks.js";
 

@@ -1,18 +1,18 @@
-import { PRIORITY_NAMES, relay } from "../../src/index.js";
+import { PRIORITY_NAMES } from "../../src/index.js";
 
 import { requireMerchant } from "../lib/checks.js";
-import { TaskError } from "../lib/errors.js";
-import { eventIn } from "../lib/events.js";
-import { formatTime, parseId } from "../lib/format.js";
-import { resolveSigner, type CommonArgs } from "../lib/session.js";
+import { TaskError } from "../../cli/errors.js";
+import { eventIn } from "../../cli/events.js";
+import { formatTime, parseId } from "../../cli/format.js";
+import { CustomerSender, type RelayerArgs } from "../lib/relaying.js";
+import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 
-interface Args extends CommonArgs {
+interface Args extends CommonArgs, RelayerArgs {
   merchantId: string;
   message: string;
   order: string;
   priority: string;
-  relayer: string;
   commitments: string;
 }
 
@@ -31,31 +31,16 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string; relaye
     const priority = parsePriority(args.priority);
     run.action = "open a ticket";
     const session = await run.open(args);
-    const { client, networkName, connection } = session;
+    const { client, networkName } = session;
     await requireMerchant(client, merchantId, networkName);
-    const relayer =
-      args.relayer === "" ? undefined : await resolveSigner(connection, args.relayer, networkName);
+    const sender = await CustomerSender.of(session, args.relayer);
 
     const message = await run.commit(args.commitments, args.message, "ticket message");
     const order = await run.commit(args.commitments, args.order, "order reference");
     const customer = run.signer;
     const sent = await run.send(
-      relayer === undefined ? "opening the ticket" : "opening the ticket through the relayer",
-      () =>
-        relayer === undefined
-          ? client.desk.openTicket(merchantId, order.hash, message.hash, priority)
-          : relay(
-              client,
-              customer,
-              client.addresses.supportDesk,
-              client.desk.interface.encodeFunctionData("openTicket", [
-                merchantId,
-                order.hash,
-                message.hash,
-                priority,
-              ]),
-              { relayer },
-            ),
+      sender.describe("opening the ticket"),
+      sender.submit(client.desk.openTicket, merchantId, order.hash, message.hash, priority),
       {
         commitments: [message, order],
         subject: (receipt) =>
@@ -67,11 +52,7 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string; relaye
     run.done(`ticket #${ticketId} opened at merchant #${merchantId}`, [
       ["customer", customer.address],
       ["priority", PRIORITY_NAMES[priority] ?? String(priority)],
-      ...(relayer === undefined
-        ? []
-        : ([
-            ["gas paid by", `${relayer.address} (relayer; the customer signed, gaslessly)`],
-          ] as Array<[string, string]>)),
+      ...sender.details(),
       ["first reply due", formatTime(firstResponseDueAt)],
       ...run.txDetails(sent),
       ...run.commitmentDetails([
@@ -79,6 +60,6 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string; relaye
         ["order", order],
       ]),
     ]);
-    return { ticketId, txHash: sent.hash, relayed: relayer !== undefined };
+    return { ticketId, txHash: sent.hash, relayed: sender.relayer !== undefined };
   },
 );

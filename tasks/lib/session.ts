@@ -20,7 +20,7 @@ import {
   type CareLedgerClient,
 } from "../../src/index.js";
 
-import { TaskError } from "./errors.js";
+import { TaskError } from "../../cli/errors.js";
 
 /** The options every CareLedger task takes. */
 export interface CommonArgs {
@@ -37,7 +37,7 @@ export type SessionArgs = Pick<CommonArgs, "addresses"> & Partial<CommonArgs>;
 
 export interface Session {
   connection: NetworkConnection;
-  /** The network's name as given to `--network` (`hardhat` by default). */
+  /** The network's name as given to `--network` (`default` without it: Hardhat's in-process chain). */
   networkName: string;
   chainId: bigint;
   provider: Provider;

@@ -10,7 +10,7 @@ import hre from "hardhat";
 
 import type { MerchantReport, TimelineEntry } from "../../src/index.js";
 import { careLedgerTasks } from "../../tasks/index.js";
-import { erc20 } from "../../tasks/lib/format.js";
+import { erc20 } from "../../cli/format.js";
 import {
   connection,
   failureOf,

@@ -11,7 +11,7 @@ import {
   decodeRevert,
   type CareLedgerClient,
   type DecodedRevert,
-} from "../../src/index.js";
+} from "../src/index.js";
 
 import { TaskError } from "./errors.js";
 import {

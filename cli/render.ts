@@ -9,7 +9,7 @@ import {
   TicketStatus,
   type MerchantReport,
   type TimelineEntry,
-} from "../../src/index.js";
+} from "../src/index.js";
 
 import { formatAmount, formatUnitsTrim, shortHash, tokenInfo, type TokenInfo } from "./format.js";
 import { pad, type Style } from "./style.js";
