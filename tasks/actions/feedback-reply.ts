@@ -12,7 +12,7 @@ export default defineTaskAction<Args, { feedbackId: bigint; txHash: string }>(
   "feedback:reply",
   async (args, run) => {
     const feedbackId = parseId(args.feedbackId, "feedback");
-    run.action = "reply to feedback of";
+    run.action = "reply to feedback";
     const { client } = await run.open(args);
     const feedback = await client.feedback.getFeedback(feedbackId);
     const reply = await run.commit(

@@ -18,7 +18,7 @@ export default defineTaskAction<Args, { refundId: bigint; txHash: string }>(
   "refund:issue",
   async (args, run) => {
     const ticketId = parseId(args.ticketId, "ticket");
-    run.action = "issue a refund on";
+    run.action = "issue refunds";
     const { client, provider, networkName } = await run.open(args);
     await requireTicket(client, ticketId, networkName);
     const token = await tokenInfo(provider, parseToken(args.token));

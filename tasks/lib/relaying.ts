@@ -49,7 +49,7 @@ export class CustomerSender {
     const relayer =
       option.trim() === ""
         ? undefined
-        : await resolveSigner(session.connection, option, session.networkName);
+        : await resolveSigner(session.connection, option, session.networkName, "--relayer");
     return new CustomerSender(session, signer, relayer);
   }
 

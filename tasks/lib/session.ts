@@ -178,11 +178,12 @@ function checkedAddress(value: string, what: string): string {
   return getAddress(value);
 }
 
-/** The account given to `--from` (address or index), among the network's accounts. */
+/** The account given to `--from` (or `option`): an address or an index, among the network's accounts. */
 export async function resolveSigner(
   connection: NetworkConnection,
   from: string,
   networkName: string,
+  option = "--from",
 ): Promise<HardhatEthersSigner> {
   const signers = await connection.ethers.getSigners();
   if (signers.length === 0) {
@@ -199,18 +200,18 @@ export async function resolveSigner(
     const signer = signers[Number(wanted)];
     if (signer === undefined) {
       throw new TaskError(
-        `--from ${wanted}: network "${networkName}" has ${signers.length} account(s), #0 to #${signers.length - 1}`,
+        `${option} ${wanted}: network "${networkName}" has ${signers.length} account(s), #0 to #${signers.length - 1}`,
       );
     }
     return signer;
   }
   if (!isAddress(wanted)) {
-    throw new TaskError(`--from "${from}" is neither an address nor an account index`);
+    throw new TaskError(`${option} "${from}" is neither an address nor an account index`);
   }
   const signer = signers.find((candidate) => candidate.address === getAddress(wanted));
   if (signer === undefined) {
     throw new TaskError(
-      `--from ${wanted} is not an account this network can sign with; its accounts are ` +
+      `${option} ${wanted} is not an account this network can sign with; its accounts are ` +
         signers
           .slice(0, 5)
           .map((candidate, index) => `#${index} ${candidate.address}`)

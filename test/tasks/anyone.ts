@@ -244,6 +244,21 @@ describe("tasks: anyone", function () {
         "ticket:show",
         "merchant:report",
         "sla:claim",
+        "merchant:transfer",
+        "merchant:accept",
+        "ticket:assign",
+        "ticket:await",
+        "refund:issue",
+        "feedback:reply",
+        "ticket:escalate",
+        "ticket:cancel",
+        "refund:cancel",
+        "refund:rule",
+        "ticket:close",
+        "refund:finalize",
+        "sla:settle",
+        "credit:withdraw",
+        "time:advance",
       ]);
     });
 
