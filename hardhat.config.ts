@@ -38,6 +38,7 @@ export default defineConfig({
     // Tests build with the `default` profile and `ignition deploy` with `production`: both are the
     // same compiler and settings, so what is deployed is byte for byte what was tested. (Left implicit,
     // Hardhat's production profile would use 200 runs and the compiler's default EVM version.)
+    // `npm run deploy` passes `--build-profile default`, so it reuses the tests' build cache.
     profiles: {
       default: { version: SOLC_VERSION, path: SOLC_PATH, settings: COMPILER_SETTINGS },
       production: { version: SOLC_VERSION, path: SOLC_PATH, settings: COMPILER_SETTINGS },
