@@ -291,6 +291,13 @@ async function adminOf(client: CareLedgerClient | undefined, merchantId: bigint)
   return admin === undefined || admin === ZeroAddress ? "" : ` (its admin is ${admin})`;
 }
 
+/** "rejected", "cancelled", "ruled on": the action's verb as a participle, for "cannot be …". */
+export function participle(action: string): string {
+  const [verb = action, ...rest] = action.split(" ");
+  const done = verb.endsWith("e") ? `${verb}d` : verb === "cancel" ? "cancelled" : `${verb}ed`;
+  return [done, ...rest].join(" ");
+}
+
 /** The sentence for a decoded CareLedger custom error. */
 export async function explainRevert(
   decoded: DecodedRevert,
@@ -441,7 +448,7 @@ export async function explainRevert(
         [RefundStatus.Disputed]: `the merchant's arbiter decides it now, unless the merchant concedes and pays it first (\`refund:approve ${refundId}\`)`,
         [RefundStatus.Cancelled]: "the customer cancelled it",
       };
-      return `refund #${refundId} is ${refundStatusName(status)}, so it cannot be ${action === "do this to" ? "changed this way" : `${action}d`}: ${hints[status] ?? "nothing more can happen to it"}`;
+      return `refund #${refundId} is ${refundStatusName(status)}, so it cannot be ${action === "do this to" ? "changed this way" : participle(action)}: ${hints[status] ?? "nothing more can happen to it"}`;
     }
     case "EscrowResponseDeadlinePassed": {
       const refundId = big(args, "refundId");

@@ -7,7 +7,7 @@
  *   reader does in another terminal; every other line must exit 0 (or fail with a `✖` sentence in a
  *   `fails` block).
  * - Every `<!-- snippet: … -->` block that is not `compile-only` runs where it appears, from
- *   `<app>/snippets/<name>/main.js` (compiled there by consumer-test.sh against the packed package),
+ *   `<app>/snippets/<name>/dist/main.js` (compiled there by consumer-test.sh against the packed package),
  *   after `deploy/deployments/chain-31337/deployed_addresses.json` is copied next to it as
  *   `careledger.localhost.json` (what the README tells the reader to do). Browser snippets get a
  *   `window.ethereum` (scripts/readme/wallet-shim.ts) whose account is the node's account 5; back-end
@@ -138,10 +138,10 @@ async function runCommand(command: string, fails: boolean, where: string): Promi
 async function runSnippet(block: Extract<ReadmeBlock, { kind: "snippet" }>): Promise<void> {
   const where = `README.md:${block.line} (snippet ${block.name})`;
   const dir = path.join(app, "snippets", block.name);
-  const main = path.join(dir, "main.js");
+  const main = path.join(dir, "dist", "main.js");
   if (!existsSync(main)) throw new Error(`${where}: ${main} was not compiled`);
   if (!existsSync(DEPLOYED)) throw new Error(`${where}: nothing is deployed on the local node yet`);
-  copyFileSync(DEPLOYED, path.join(dir, "careledger.localhost.json"));
+  copyFileSync(DEPLOYED, path.join(dir, "dist", "careledger.localhost.json"));
   const env = {
     ...commandEnv(),
     CARELEDGER_RPC_URL: RPC_URL,

@@ -436,6 +436,24 @@ describe("tasks: every role", function () {
     });
   });
 
+  describe("refund:rule on what is not disputed", function () {
+    it("says a refund still waiting for the merchant cannot be ruled on", async function () {
+      const fixture = await loadTaskFixture();
+      await requested(fixture);
+      const run = await runTask("refund:rule", {
+        addresses: fixture.addresses,
+        from: fixture.arbiter.address,
+        refundId: "1",
+        decision: "customer",
+      });
+      expect(failureOf(run)).to.equal(
+        "✖ refund:rule: refund #1 is Requested, so it cannot be ruled on: it waits for the merchant, who can approve or reject it " +
+          "until its deadline; after that anyone can execute it (`refund:execute 1`)",
+      );
+      expect(await fixture.escrow.refundStatusOf(1)).to.equal(1n);
+    });
+  });
+
   describe("sla:settle", function () {
     it("pays an owed claim once a deposit covers it", async function () {
       const fixture = await loadTaskFixture();
