@@ -12,7 +12,7 @@
 # 4. Start `npm run node` (127.0.0.1:8545) in the background, deploy with
 #    `npm run deploy -- --network localhost`, check deploy/deployments/chain-31337/deployed_addresses.json,
 #    run the compiled consumer against the node, and stop the node.
-# 5. Follow the README top to bottom (scripts/readme/walkthrough.ts): every `<!-- commands: … -->`
+# 5. Follow the README top to bottom (scripts/readme/examples.ts): every `<!-- commands: … -->`
 #    block in order (`npm run node` restarts a fresh node), every snippet where it appears.
 # The nodes are always stopped and the temporary project removed (trap EXIT), whatever happens.
 set -euo pipefail
@@ -104,7 +104,7 @@ echo "consumer-test: type-checking the consumer with tsc --strict"
 (cd "$work/app" && ./node_modules/.bin/tsc -p tsconfig.json --strict)
 
 echo "consumer-test: extracting the README's snippets and type-checking each with tsc --strict"
-snippets=$(node scripts/readme/extract-snippets.ts "$work/app")
+snippets=$(node scripts/readme/examples.ts extract "$work/app")
 for name in $snippets; do
   echo "consumer-test:   $name"
   (cd "$work/app/snippets/$name" && ../../node_modules/.bin/tsc -p tsconfig.json --strict) || {
@@ -153,6 +153,6 @@ echo "consumer-test: running the consumer against the node"
 stop_node
 
 echo "consumer-test: following the README top to bottom (its commands in order, its snippets where they appear)"
-node scripts/readme/walkthrough.ts "$work/app"
+node scripts/readme/examples.ts walkthrough "$work/app"
 
 echo "consumer-test: passed"
