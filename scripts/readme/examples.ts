@@ -34,7 +34,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { HDNodeWallet } from "ethers";
 
@@ -441,14 +441,19 @@ async function cleanup(): Promise<void> {
  * the command
  * --------------------------------------------------------------------------------------------- */
 
-const [command, appArgument] = process.argv.slice(2);
-if ((command !== "extract" && command !== "walkthrough") || appArgument === undefined) {
+/** Run as a script (not imported by a test, which only reads the blocks). */
+const isMain =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const [command, appArgument] = isMain ? process.argv.slice(2) : [];
+if (isMain && ((command !== "extract" && command !== "walkthrough") || appArgument === undefined)) {
   throw new Error("usage: node scripts/readme/examples.ts extract|walkthrough <consumer app dir>");
 }
-const app = path.resolve(appArgument);
+const app = path.resolve(appArgument ?? ".");
 const logDir = path.join(app, "logs");
 
-if (command === "extract") {
+if (!isMain) {
+  // Imported: nothing to run.
+} else if (command === "extract") {
   extract(app);
 } else {
   mkdirSync(logDir, { recursive: true });
