@@ -45,5 +45,20 @@ export {
   type ForwardRequestOptions,
   type RelayOptions,
 } from "./relay.js";
+export {
+  ORDER_RECEIPT_TYPES,
+  contractSignature,
+  encodeOrderReceipt,
+  hashOrderReceipt,
+  orderReceiptDomain,
+  orderReceiptFromJson,
+  orderReceiptToJson,
+  signOrderReceipt,
+  verifyOrderReceipt,
+  type OrderReceipt,
+  type ReceiptVerification,
+  type SignedOrderReceipt,
+} from "./receipts.js";
+export { agentAllowance, setAgentAllowance, type AgentAllowance } from "./allowances.js";
 export { CareLedgerError } from "./error.js";
 export { decodeRevert, type CareLedgerContractName, type DecodedRevert } from "./revert.js";
