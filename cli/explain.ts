@@ -391,8 +391,16 @@ export async function explainRevert(
       return `the reopen window of ticket #${big(args, "ticketId")} closed at ${formatTime(big(args, "closedAt"))}: open a new ticket instead (\`ticket:open\`)`;
     case "DeskAutoCloseNotDue":
       return `ticket #${big(args, "ticketId")} can be closed by anyone only from ${formatTime(big(args, "closableAt"))} (${formatRelative(big(args, "closableAt"), now)}); its customer can confirm it now`;
-    case "DeskNothingToCompensate":
-      return `ticket #${big(args, "ticketId")} has no missed deadline that is not compensated already (\`ticket:show ${big(args, "ticketId")}\` shows its deadlines)`;
+    case "DeskNothingToCompensate": {
+      const ticketId = big(args, "ticketId");
+      // Only verified tickets (opened with the merchant's signed order receipt) earn compensation.
+      const receipt =
+        client === undefined ? undefined : await look(() => client.desk.receiptOf(ticketId));
+      if (receipt !== undefined && !receipt.verified) {
+        return `ticket #${ticketId} was opened without an order receipt from the merchant's checkout, and only verified tickets earn deadline compensation (its misses still count in the merchant's hit rate)`;
+      }
+      return `ticket #${ticketId} has no missed deadline that is not compensated already (\`ticket:show ${ticketId}\` shows its deadlines)`;
+    }
     case "DeskSlaCompensationUnbacked": {
       const merchantId = big(args, "merchantId");
       const info = await token(client, address(args, "token"));

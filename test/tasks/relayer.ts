@@ -7,6 +7,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { ZeroAddress, parseEther } from "ethers";
 
+import { openVerifiedTicket } from "../helpers/receipts.js";
 import {
   commitmentsFile,
   connection,
@@ -158,7 +159,9 @@ const cases: Case[] = [
   },
   {
     task: "sla:claim",
-    setup: async ({ desk, admin }) => {
+    // Compensation is paid on verified tickets only: account #11 opens ticket 3 with a receipt of the
+    // merchant's checkout, after the promise (terms are fixed when the ticket's cycle starts).
+    setup: async ({ desk, admin, payer }) => {
       await (
         await desk.connect(admin).setSlaCompensation(1, {
           token: ETH,
@@ -167,13 +170,14 @@ const cases: Case[] = [
           autoPay: false,
         })
       ).wait();
-      const [dueAt] = await desk.firstResponseDeadline(2);
+      await openVerifiedTicket(desk, admin, payer, 1n);
+      const [dueAt] = await desk.firstResponseDeadline(3);
       await time.increaseTo(dueAt + 1n);
     },
-    args: { ticketId: "2" },
-    headline: "✔ deadline compensation claimed for ticket #2",
+    args: { ticketId: "3" },
+    headline: "✔ deadline compensation claimed for ticket #3",
     check: async ({ desk }) =>
-      expect((await desk.getTicket(2)).firstResponseCompensated).to.equal(true),
+      expect((await desk.getTicket(3)).firstResponseCompensated).to.equal(true),
     received: parseEther("0.01"),
   },
 ];

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { ZeroAddress, parseEther, parseUnits, type Contract } from "ethers";
 
 import { formatTime, shortAddress } from "../../cli/format.js";
+import { openVerifiedTicket } from "../helpers/receipts.js";
 import {
   connection,
   commitmentsFile,
@@ -454,6 +455,29 @@ describe("tasks: every role", function () {
     });
   });
 
+  describe("sla:claim on a ticket without an order receipt", function () {
+    it("says only verified tickets earn compensation", async function () {
+      const { desk, escrow, addresses, admin, stranger } = await loadTaskFixture();
+      await (
+        await desk.connect(admin).setSlaCompensation(1, {
+          token: ETH,
+          firstResponseAmount: parseEther("1"),
+          resolutionAmount: 0n,
+          autoPay: false,
+        })
+      ).wait();
+      const [dueAt] = await desk.firstResponseDeadline(1);
+      await time.increaseTo(dueAt + 1n);
+      const reserve = await escrow.reserveOf(1, ETH);
+      const run = await runTask("sla:claim", { addresses, from: stranger.address, ticketId: "1" });
+      expect(failureOf(run)).to.equal(
+        "✖ sla:claim: ticket #1 was opened without an order receipt from the merchant's checkout, and only verified " +
+          "tickets earn deadline compensation (its misses still count in the merchant's hit rate)",
+      );
+      expect(await escrow.reserveOf(1, ETH)).to.equal(reserve);
+    });
+  });
+
   describe("sla:settle", function () {
     it("pays an owed claim once a deposit covers it", async function () {
       const fixture = await loadTaskFixture();
@@ -466,11 +490,13 @@ describe("tasks: every role", function () {
           autoPay: false,
         })
       ).wait();
+      // Compensation is paid on verified tickets only: ticket 2 comes with the checkout's receipt.
+      const ticketId = await openVerifiedTicket(desk, admin, customer, 1n);
       // Lock all but 0.4 ETH, so the 1 ETH compensation is paid 0.4 now and owes 0.6.
       await requested(fixture, parseEther("9.6"));
-      const [dueAt] = await desk.firstResponseDeadline(1);
+      const [dueAt] = await desk.firstResponseDeadline(ticketId);
       await time.increaseTo(dueAt + 1n);
-      await (await escrow.connect(stranger).claimSlaCompensation(1)).wait();
+      await (await escrow.connect(stranger).claimSlaCompensation(ticketId)).wait();
       await (
         await escrow.connect(admin).deposit(1, ETH, parseEther("1"), { value: parseEther("1") })
       ).wait();
