@@ -40,13 +40,19 @@ describe("README examples", function () {
     }
   });
 
+  /**
+   * Tasks the walkthrough may leave out, each with the reason (none today). A new task belongs in the
+   * walkthrough, so that CI runs it as the README shows it; list it here only if it cannot run there.
+   */
+  const notInWalkthrough: ReadonlyMap<string, string> = new Map();
+
   it("shows every CareLedger task in the walkthrough", function () {
     const shown = new Set(
       commands.flatMap((command) => /^npx hardhat ([a-z]+:[a-z]+)/.exec(command)?.[1] ?? []),
     );
     const missing = careLedgerTasks
       .map((definition) => definition.id.join(" "))
-      .filter((id) => !shown.has(id));
+      .filter((id) => !shown.has(id) && !notInWalkthrough.has(id));
     expect(missing).to.deep.equal([]);
   });
 
