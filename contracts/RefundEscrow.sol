@@ -897,9 +897,14 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         assembly ("memory-safe") {
             mstore(0, 0)
             success := call(_TOKEN_PUSH_GAS, token, 0, add(data, 0x20), mload(data), 0, 0x20)
-            success := and(success, or(and(iszero(returndatasize()), gt(extcodesize(token), 0)), eq(mload(0), 1)))
+            success := and(
+                success,
+                or(and(iszero(returndatasize()), gt(extcodesize(token), 0)), eq(mload(0), 1))
+            )
         }
         if (!success) {
+            // The caller holds the reentrancy guard (as for `_push`): the token cannot re-enter before this.
+            // solhint-disable-next-line reentrancy
             _credits[to][token] += amount;
             credited = true;
         }

@@ -117,10 +117,9 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
     uint256 private constant _VERIFIED_BIT = 1 << 5;
 
     /// @dev EIP-712 type hash of `OrderReceipt` (shared/INTERFACE.md gives the type string).
-    bytes32 private constant _ORDER_RECEIPT_TYPEHASH =
-        keccak256(
-            "OrderReceipt(uint32 merchantId,address customer,bytes32 orderRef,address token,uint256 amount,bytes32 itemsHash,uint64 purchasedAt,uint64 supportUntil)"
-        );
+    bytes32 private constant _ORDER_RECEIPT_TYPEHASH = keccak256(
+        "OrderReceipt(uint32 merchantId,address customer,bytes32 orderRef,address token,uint256 amount,bytes32 itemsHash,uint64 purchasedAt,uint64 supportUntil)"
+    );
 
     /// @dev Deadline ids, as bits of a mask.
     uint8 private constant _FIRST_RESPONSE = 1;
@@ -505,7 +504,10 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
         if (ticket.status != Status.Resolved) revert DeskInvalidTransition(ticketId, ticket.status, sender);
         // Only once the customer's reopen window has ended (its last second included) and the auto-close
         // delay has passed: with the two equal, closing at the window's last second would cut it short.
-        (uint32 reopenWindow, uint32 autoCloseDelay) = _resolutionTerms(ticket, _merchants[ticket.merchantId]);
+        (uint32 reopenWindow, uint32 autoCloseDelay) = _resolutionTerms(
+            ticket,
+            _merchants[ticket.merchantId]
+        );
         uint32 delay = autoCloseDelay > reopenWindow ? autoCloseDelay : reopenWindow + 1;
         uint64 closableAt = uint64(ticket.clock) + delay;
         if (block.timestamp < closableAt) revert DeskAutoCloseNotDue(ticketId, closableAt);
@@ -1009,9 +1011,10 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
 
     /// @dev Encodes and writes a ticket word (layout at `TicketRecord`); priority <= 3 is checked on open.
     function _storeTicket(uint256 ticketId, TicketRecord memory ticket) private {
-        uint256 state = uint256(ticket.status) |
-            (uint256(ticket.priority) << _PRIORITY_SHIFT) |
-            (ticket.verified ? _VERIFIED_BIT : 0);
+        uint256 state =
+            uint256(ticket.status) |
+                (uint256(ticket.priority) << _PRIORITY_SHIFT) |
+                (ticket.verified ? _VERIFIED_BIT : 0);
         _tickets[ticketId] =
             uint256(uint160(ticket.customer)) |
             (uint256(ticket.merchantId) << _MERCHANT_SHIFT) |
@@ -1062,7 +1065,8 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
         TicketRecord memory ticket,
         Merchant storage merchant
     ) private view returns (uint32 firstResponseTime, uint32 resolutionTime) {
-        if (ticket.terms == merchant.termsVersion) return (merchant.firstResponseTime, merchant.resolutionTime);
+        if (ticket.terms == merchant.termsVersion)
+            return (merchant.firstResponseTime, merchant.resolutionTime);
         Policy storage policy = _archivedTerms[ticket.merchantId][ticket.terms].policy;
         return (policy.firstResponseTime, policy.resolutionTime);
     }

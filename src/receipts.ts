@@ -78,7 +78,11 @@ export function orderReceiptDomain(desk: string, chainId: bigint): TypedDataDoma
 
 /** The EIP-712 digest of `receipt` for `desk` on `chainId`: what a signer signs. */
 export function hashOrderReceipt(receipt: OrderReceipt, desk: string, chainId: bigint): string {
-  return TypedDataEncoder.hash(orderReceiptDomain(desk, chainId), ETHERS_ORDER_RECEIPT_TYPES, receipt);
+  return TypedDataEncoder.hash(
+    orderReceiptDomain(desk, chainId),
+    ETHERS_ORDER_RECEIPT_TYPES,
+    receipt,
+  );
 }
 
 /** How a contract (ERC-1271) signer's signature is sent: its address, then the signature it accepts. */

@@ -441,7 +441,13 @@ describe("SupportDesk service-level clock", function () {
       await pinAt(connection, resolvedAt + REOPEN_WINDOW);
       await expect(f.desk.connect(f.customer).reopenTicket(id, commitment("still in time")))
         .to.emit(f.desk, "TicketStatusChanged")
-        .withArgs(id, Status.Resolved, Status.Open, f.customer.address, commitment("still in time"));
+        .withArgs(
+          id,
+          Status.Resolved,
+          Status.Open,
+          f.customer.address,
+          commitment("still in time"),
+        );
     });
 
     it("gives a ticket resolved after a change the new reopen window", async function () {
@@ -620,7 +626,9 @@ describe("SupportDesk service-level clock", function () {
       expect(ticket.termsVersion).to.equal(0n);
       expect(await f.desk.termsVersionOf(1n)).to.equal(1n);
       await pinAt(connection, openedAt + DAY + 1);
-      await expect(f.desk.connect(f.agent).postMessage(id, commitment("too late for its own terms")))
+      await expect(
+        f.desk.connect(f.agent).postMessage(id, commitment("too late for its own terms")),
+      )
         .to.emit(f.desk, "SlaDeadlineSettled")
         .withArgs(id, 1n, Deadline.FirstResponse, openedAt + DAY, false);
     });
@@ -663,7 +671,10 @@ describe("SupportDesk service-level clock", function () {
       const desk = SupportDesk__factory.connect(await f.desk.getAddress(), f.admin);
       // The admin is staff too, so one multicall can lengthen the deadline, answer, and restore it.
       const tx = desk.multicall([
-        desk.interface.encodeFunctionData("setPolicy", [1n, { ...policy, firstResponseTime: 30 * DAY }]),
+        desk.interface.encodeFunctionData("setPolicy", [
+          1n,
+          { ...policy, firstResponseTime: 30 * DAY },
+        ]),
         desk.interface.encodeFunctionData("postMessage", [id, commitment("answer")]),
         desk.interface.encodeFunctionData("setPolicy", [1n, policy]),
       ]);

@@ -158,7 +158,13 @@ interface IRefundEscrow {
     error EscrowIssueUnbacksSla(uint32 merchantId, address token, uint256 required);
     /// @notice Agent `agent` may pay `left` more of `token` at merchant `merchantId` in this period;
     /// `requested` is more (the admin may pay it, or raise the allowance).
-    error EscrowAllowanceExceeded(uint32 merchantId, address agent, address token, uint256 left, uint256 requested);
+    error EscrowAllowanceExceeded(
+        uint32 merchantId,
+        address agent,
+        address token,
+        uint256 left,
+        uint256 requested
+    );
     /// @notice A refund allowance's period must be 1 second to 365 days; `period` is not.
     error EscrowInvalidAllowancePeriod(uint32 period);
 
@@ -304,7 +310,13 @@ interface IRefundEscrow {
     /// concessions included) to `limit` per `period` seconds; `period` 0 removes the limit. Admin only; the
     /// admin itself is never limited. An agent without a limit is not limited. A change keeps what the
     /// agent spent in the running period.
-    function setRefundAllowance(uint32 merchantId, address agent, address token, uint256 limit, uint32 period) external;
+    function setRefundAllowance(
+        uint32 merchantId,
+        address agent,
+        address token,
+        uint256 limit,
+        uint32 period
+    ) external;
 
     /// @notice Requests a refund on the caller's ticket; locks `amount` of the reserve at once. On a
     /// verified ticket the refund is in the order's token, and all refunds of the order together (locked or

@@ -120,7 +120,9 @@ export function escrowFixture(
       .deposit(OTHER_MERCHANT, ETH, OTHER_ETH_RESERVE, { value: OTHER_ETH_RESERVE });
 
     if (options.compensation !== undefined) {
-      await desk.connect(admin).setSlaCompensation(MERCHANT, { token: ETH, ...options.compensation });
+      await desk
+        .connect(admin)
+        .setSlaCompensation(MERCHANT, { token: ETH, ...options.compensation });
     }
 
     if (options.verifiedTickets === true) {
