@@ -79,6 +79,7 @@ export default defineConfig({
     // Hardhat's production profile would use 200 runs and the compiler's default EVM version.)
     // The references of the gas benchmark compile with the same optimizer and EVM settings, so the
     // comparison is between designs, not compiler settings.
+    // `npm run deploy` passes `--build-profile default`, so it reuses the tests' build cache.
     profiles: {
       default: profile(),
       production: profile(),

@@ -37,8 +37,8 @@ import { dirname, resolve } from "node:path";
 
 import { network } from "hardhat";
 
-import { ConsolePrinter } from "../tasks/lib/output.js";
-import { table } from "../tasks/lib/style.js";
+import { ConsolePrinter } from "../cli/output.js";
+import { table } from "../cli/style.js";
 
 import {
   BOUND_TOLERANCE,

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # `npm run test:consumer`: the published package, as a stranger's project gets it.
 #
-# 1. `npm pack` (its `prepack` runs `npm run build`) and check what the tarball holds: dist/ only, no
-#    test contracts, no sources, no Hardhat.
-# 2. Install the tarball into a fresh temporary project with only `typescript` and `ethers` from the npm
-#    registry, and type-check scripts/consumer/main.ts there with `tsc --strict`.
-# 3. Start `npm run node` (127.0.0.1:8545) in the background, deploy with
+# 1. `npm pack` (its `prepack` runs `npm run build`) and check what the tarball holds: dist/,
+#    package.json and README.md only; no test contracts, no sources, no Hardhat.
+# 2. Install the tarball into a fresh temporary project with `typescript` and `ethers` from the npm
+#    registry (and `viem` and `@types/node`, which the README's snippets use), and type-check
+#    scripts/consumer/main.ts there with `tsc --strict` (no Node types: only what the package brings).
+# 3. The README's examples: extract every `<!-- snippet: … -->` block (scripts/readme/) and type-check
+#    each on its own with `tsc --strict` (browser snippets with the DOM's types, back-end ones with
+#    Node's).
+# 4. Start `npm run node` (127.0.0.1:8545) in the background, deploy with
 #    `npm run deploy -- --network localhost`, check deploy/deployments/chain-31337/deployed_addresses.json,
-#    and run the compiled consumer against the node.
-# The node is always stopped and the temporary project removed (trap EXIT), whatever happens.
+#    run the compiled consumer against the node, and stop the node.
+# 5. Follow the README top to bottom (scripts/readme/examples.ts): every `<!-- commands: … -->`
+#    block in order (`npm run node` restarts a fresh node), every snippet where it appears.
+# The nodes are always stopped and the temporary project removed (trap EXIT), whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -77,23 +83,35 @@ for mock in contracts/test/*.sol; do
     exit 1
   fi
 done
-echo "consumer-test: $(wc -l <"$work/contents.txt") files, all under dist/"
+echo "consumer-test: $(wc -l <"$work/contents.txt") files: dist/, package.json and README.md"
 
-echo "consumer-test: installing the tarball, typescript and ethers into a fresh project"
+echo "consumer-test: installing the tarball, typescript, ethers, viem and @types/node into a fresh project"
+# viem is pinned so that a new release cannot turn CI red overnight; bump it deliberately.
+VIEM_VERSION=2.57.20
 versions=$(node -e '
   const { devDependencies: d } = JSON.parse(require("fs").readFileSync("package.json", "utf8"));
-  console.log(`typescript@${d.typescript} ethers@${d.ethers}`);
+  console.log(`typescript@${d.typescript} ethers@${d.ethers} @types/node@${d["@types/node"]}`);
 ')
 mkdir -p "$work/app"
 cp scripts/consumer/main.ts scripts/consumer/tsconfig.json "$work/app/"
 cat >"$work/app/package.json" <<'JSON'
 { "name": "careledger-consumer", "version": "1.0.0", "private": true, "type": "module" }
 JSON
-# shellcheck disable=SC2086 # the versions are two words on purpose
-(cd "$work/app" && npm install --no-audit --no-fund --no-update-notifier --loglevel=error "$tarball" $versions)
+# shellcheck disable=SC2086 # the versions are several words on purpose
+(cd "$work/app" && npm install --no-audit --no-fund --no-update-notifier --loglevel=error "$tarball" $versions "viem@$VIEM_VERSION")
 
 echo "consumer-test: type-checking the consumer with tsc --strict"
 (cd "$work/app" && ./node_modules/.bin/tsc -p tsconfig.json --strict)
+
+echo "consumer-test: extracting the README's snippets and type-checking each with tsc --strict"
+snippets=$(node scripts/readme/examples.ts extract "$work/app")
+for name in $snippets; do
+  echo "consumer-test:   $name"
+  (cd "$work/app/snippets/$name" && ../../node_modules/.bin/tsc -p tsconfig.json --strict) || {
+    echo "consumer-test: the README's snippet \"$name\" does not compile (README.md: <!-- snippet: $name -->)" >&2
+    exit 1
+  }
+done
 
 if rpc_ready; then
   echo "consumer-test: something already answers at $RPC_URL; stop it first" >&2
@@ -131,5 +149,10 @@ node -e '
 echo "consumer-test: running the consumer against the node"
 (cd "$work/app" &&
   CARELEDGER_RPC_URL=$RPC_URL CARELEDGER_DEPLOYED_ADDRESSES=$(cat "$root/$deployed") node dist/main.js)
+
+stop_node
+
+echo "consumer-test: following the README top to bottom (its commands in order, its snippets where they appear)"
+node scripts/readme/examples.ts walkthrough "$work/app"
 
 echo "consumer-test: passed"

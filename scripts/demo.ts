@@ -6,7 +6,7 @@
  */
 import { network } from "hardhat";
 
-import { ConsolePrinter } from "../tasks/lib/output.js";
+import { ConsolePrinter } from "../cli/output.js";
 
 import { DemoCheckError } from "./demo/checks.js";
 import { runDemo } from "./demo/scenario.js";

@@ -13,6 +13,12 @@
  * standard input (CI, a pipe) nobody can answer and it would exit having deployed nothing, so only then
  * is `HARDHAT_IGNITION_CONFIRM_DEPLOYMENT` set: people at a terminal are still asked.
  *
+ * It builds with the `default` build profile, the one `npm test` and `hardhat build` use, unless
+ * `--build-profile` says otherwise: `ignition deploy` would otherwise build with `production`, whose
+ * artifacts replace the default profile's, so every deploy after a test run (and every test run after
+ * a deploy) compiled everything again (about 35 s). Both profiles have the same compiler and settings
+ * (hardhat.config.ts), so the bytecode is the same; with nothing changed, a deploy takes a few seconds.
+ *
  * Every other argument goes to `hardhat ignition deploy` as it is (`--verify`, `--deployment-id`,
  * `--reset`, `--parameters <file>` to use another parameters file...).
  */
@@ -33,12 +39,16 @@ if (!process.stdin.isTTY && env.HARDHAT_IGNITION_CONFIRM_DEPLOYMENT === undefine
   );
 }
 
-const ownParameters = args.some((arg) => arg === "--parameters" || arg.startsWith("--parameters="));
+const given = (option: string): boolean =>
+  args.some((arg) => arg === option || arg.startsWith(`${option}=`));
+const ownParameters = given("--parameters");
+const ownProfile = given("--build-profile");
 const hardhatCli = path.join(path.dirname(fileURLToPath(import.meta.resolve("hardhat"))), "cli.js");
 const result = spawnSync(
   process.execPath,
   [
     hardhatCli,
+    ...(ownProfile ? [] : ["--build-profile", "default"]),
     "ignition",
     "deploy",
     ...(ownParameters ? [] : ["--parameters", PARAMETERS]),

@@ -1,5 +1,6 @@
 /**
- * CareLedger's Hardhat tasks, for merchants, customers and anyone. Registered in hardhat.config.ts
+ * CareLedger's Hardhat tasks, for merchants, customers, arbiters and anyone, and one to move a local
+ * chain's clock. Registered in hardhat.config.ts
  * (`tasks: careLedgerTasks`), listed by `npx hardhat --help`, run on any network with `--network`.
  * Each action is imported only when its task runs, so the config stays fast to load and loads before
  * anything is compiled: this file must import nothing from the package (src/) or the bindings.
@@ -64,6 +65,17 @@ const tokenOption = {
   name: "token",
   description: 'Token: "eth" or an ERC-20 address',
   defaultValue: "eth",
+} as const;
+
+/**
+ * `--relayer`, on every task a customer may run: every customer call can be gasless (the customer
+ * signs an ERC-2771 request, the relayer submits it through CareLedger's forwarder and pays the gas).
+ */
+const relayerOption = {
+  name: "relayer",
+  description:
+    "Send it gaslessly: --from signs, this account (address or index) relays it and pays the gas",
+  defaultValue: "",
 } as const;
 
 /* ------------------------------------------------------------------------------------------------
@@ -295,6 +307,77 @@ const ticketResolve = withCommitments(
   .setAction(lazyAction("ticket:resolve", () => import("./actions/ticket-resolve.js")))
   .build();
 
+const merchantTransfer = withAccount(
+  task(
+    "merchant:transfer",
+    "[merchant] Offer the merchant's admin role to another account (it accepts with merchant:accept); admin only",
+  ),
+)
+  .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
+  .addPositionalArgument({ name: "newAdmin", description: "The new admin's address" })
+  .setAction(lazyAction("merchant:transfer", () => import("./actions/merchant-transfer.js")))
+  .build();
+
+const merchantAccept = withAccount(
+  task("merchant:accept", "[merchant] Accept the admin role offered to you (--from)"),
+)
+  .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
+  .setAction(lazyAction("merchant:accept", () => import("./actions/merchant-accept.js")))
+  .build();
+
+const ticketAssign = withAccount(
+  task("ticket:assign", "[merchant] Assign a ticket to an agent; staff only"),
+)
+  .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
+  .addPositionalArgument({
+    name: "agent",
+    description: "The agent's address (default: the signing account)",
+    defaultValue: "",
+  })
+  .setAction(lazyAction("ticket:assign", () => import("./actions/ticket-assign.js")))
+  .build();
+
+const ticketAwait = withCommitments(
+  withAccount(
+    task(
+      "ticket:await",
+      "[merchant] Wait for the customer (InProgress -> AwaitingCustomer); staff only",
+    ),
+  ),
+)
+  .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
+  .addPositionalArgument({
+    name: "note",
+    description: "What you asked the customer (committed on chain)",
+    defaultValue: "",
+  })
+  .setAction(lazyAction("ticket:await", () => import("./actions/ticket-await.js")))
+  .build();
+
+const refundIssue = withCommitments(
+  withAccount(
+    task(
+      "refund:issue",
+      "[merchant] Refund a ticket's customer at once from the reserve (a processed return); staff only",
+    ),
+  ),
+)
+  .addPositionalArgument({ name: "ticketId", description: "The ticket (and so the customer)" })
+  .addPositionalArgument({ name: "amount", description: "Amount, e.g. 0.05" })
+  .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
+  .addOption(tokenOption)
+  .addFlag({ name: "resolve", description: "Also resolve the ticket" })
+  .setAction(lazyAction("refund:issue", () => import("./actions/refund-issue.js")))
+  .build();
+
+const feedbackReply = withCommitments(
+  withAccount(task("feedback:reply", "[merchant] Answer a customer's feedback, once; staff only")),
+)
+  .addPositionalArgument({ name: "feedbackId", description: "The feedback's id" })
+  .addPositionalArgument({ name: "reply", description: "The reply (committed on chain)" })
+  .setAction(lazyAction("feedback:reply", () => import("./actions/feedback-reply.js")))
+  .build();
+
 /* ------------------------------------------------------------------------------------------------
  * customer
  * --------------------------------------------------------------------------------------------- */
@@ -314,11 +397,7 @@ const ticketOpen = withCommitments(
     description: "low, normal, high or urgent",
     defaultValue: "normal",
   })
-  .addOption({
-    name: "relayer",
-    description: "Open it gaslessly: this account (address or index) relays and pays the gas",
-    defaultValue: "",
-  })
+  .addOption(relayerOption)
   .addOption({
     name: "receipt",
     description:
@@ -333,6 +412,7 @@ const ticketMessage = withCommitments(
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
   .addPositionalArgument({ name: "message", description: "The message (committed on chain)" })
+  .addOption(relayerOption)
   .setAction(lazyAction("ticket:message", () => import("./actions/ticket-message.js")))
   .build();
 
@@ -340,6 +420,7 @@ const ticketConfirm = withAccount(
   task("ticket:confirm", "[customer] Confirm a resolution: the ticket closes"),
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
+  .addOption(relayerOption)
   .setAction(lazyAction("ticket:confirm", () => import("./actions/ticket-confirm.js")))
   .build();
 
@@ -350,6 +431,7 @@ const ticketReopen = withCommitments(
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
+  .addOption(relayerOption)
   .setAction(lazyAction("ticket:reopen", () => import("./actions/ticket-reopen.js")))
   .build();
 
@@ -362,6 +444,7 @@ const refundRequest = withCommitments(
   .addPositionalArgument({ name: "amount", description: "Amount, e.g. 0.05" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
   .addOption(tokenOption)
+  .addOption(relayerOption)
   .setAction(lazyAction("refund:request", () => import("./actions/refund-request.js")))
   .build();
 
@@ -372,6 +455,7 @@ const refundExecute = withAccount(
   ),
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
+  .addOption(relayerOption)
   .setAction(lazyAction("refund:execute", () => import("./actions/refund-execute.js")))
   .build();
 
@@ -382,6 +466,7 @@ const refundDispute = withCommitments(
 )
   .addPositionalArgument({ name: "refundId", description: "The refund's id" })
   .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
+  .addOption(relayerOption)
   .setAction(lazyAction("refund:dispute", () => import("./actions/refund-dispute.js")))
   .build();
 
@@ -398,7 +483,56 @@ const feedbackGive = withCommitments(
     defaultValue: "",
   })
   .addFlag({ name: "amend", description: "Supersede your earlier feedback on this ticket" })
+  .addOption(relayerOption)
   .setAction(lazyAction("feedback:give", () => import("./actions/feedback-give.js")))
+  .build();
+
+const ticketEscalate = withCommitments(
+  withAccount(
+    task("ticket:escalate", "[customer] Escalate a ticket once the merchant missed a deadline"),
+  ),
+)
+  .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
+  .addPositionalArgument({ name: "reason", description: "Why (committed on chain)" })
+  .addOption(relayerOption)
+  .setAction(lazyAction("ticket:escalate", () => import("./actions/ticket-escalate.js")))
+  .build();
+
+const ticketCancel = withAccount(
+  task("ticket:cancel", "[customer] Cancel your ticket while it is Open and nobody worked on it"),
+)
+  .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
+  .addOption(relayerOption)
+  .setAction(lazyAction("ticket:cancel", () => import("./actions/ticket-cancel.js")))
+  .build();
+
+const refundCancel = withAccount(
+  task(
+    "refund:cancel",
+    "[customer] Withdraw your refund request while the merchant has not answered",
+  ),
+)
+  .addPositionalArgument({ name: "refundId", description: "The refund's id" })
+  .addOption(relayerOption)
+  .setAction(lazyAction("refund:cancel", () => import("./actions/refund-cancel.js")))
+  .build();
+
+/* ------------------------------------------------------------------------------------------------
+ * arbiter
+ * --------------------------------------------------------------------------------------------- */
+
+const refundRule = withAccount(
+  task(
+    "refund:rule",
+    "[arbiter] Rule on a disputed refund: pay the customer, or release it to the merchant",
+  ),
+)
+  .addPositionalArgument({ name: "refundId", description: "The refund's id" })
+  .addPositionalArgument({
+    name: "decision",
+    description: '"customer" (pay the refund) or "merchant" (release it to the reserve)',
+  })
+  .setAction(lazyAction("refund:rule", () => import("./actions/refund-rule.js")))
   .build();
 
 /* ------------------------------------------------------------------------------------------------
@@ -429,7 +563,72 @@ const slaClaim = withAccount(
   ),
 )
   .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
+  .addOption(relayerOption)
   .setAction(lazyAction("sla:claim", () => import("./actions/sla-claim.js")))
+  .build();
+
+const ticketClose = withAccount(
+  task(
+    "ticket:close",
+    "[anyone] Close a ticket left Resolved past the merchant's auto-close delay",
+  ),
+)
+  .addPositionalArgument({ name: "ticketId", description: "The ticket's id" })
+  .addOption(relayerOption)
+  .setAction(lazyAction("ticket:close", () => import("./actions/ticket-close.js")))
+  .build();
+
+const refundFinalize = withAccount(
+  task(
+    "refund:finalize",
+    "[anyone] Make a rejection final once its dispute window has passed: the lock returns to the reserve",
+  ),
+)
+  .addPositionalArgument({ name: "refundId", description: "The refund's id" })
+  .addOption(relayerOption)
+  .setAction(lazyAction("refund:finalize", () => import("./actions/refund-finalize.js")))
+  .build();
+
+const slaSettle = withAccount(
+  task(
+    "sla:settle",
+    "[anyone] Pay an owed compensation claim once the merchant's deposits cover it",
+  ),
+)
+  .addPositionalArgument({ name: "owedId", description: "The owed claim's id" })
+  .addOption(relayerOption)
+  .setAction(lazyAction("sla:settle", () => import("./actions/sla-settle.js")))
+  .build();
+
+const creditWithdraw = withAccount(
+  task(
+    "credit:withdraw",
+    "[anyone] Withdraw your credit: a payment your address refused, kept for you by the escrow",
+  ),
+)
+  .addOption(tokenOption)
+  .addOption({
+    name: "to",
+    description: "Send it to this address (default: the signing account)",
+    defaultValue: "",
+  })
+  .addOption(relayerOption)
+  .setAction(lazyAction("credit:withdraw", () => import("./actions/credit-withdraw.js")))
+  .build();
+
+/* ------------------------------------------------------------------------------------------------
+ * local development chain
+ * --------------------------------------------------------------------------------------------- */
+
+const timeAdvance = task(
+  "time:advance",
+  "[local] Move a local development chain's clock forward and mine a block (to pass deadlines)",
+)
+  .addPositionalArgument({
+    name: "duration",
+    description: "How far: seconds, or a number with s, m, h, d or w (e.g. 2h, 3d)",
+  })
+  .setAction(lazyAction("time:advance", () => import("./actions/time-advance.js")))
   .build();
 
 /** Every CareLedger task, for the config's `tasks`. */
@@ -446,6 +645,12 @@ export const careLedgerTasks: TaskDefinition[] = [
   refundApprove,
   refundReject,
   ticketResolve,
+  merchantTransfer,
+  merchantAccept,
+  ticketAssign,
+  ticketAwait,
+  refundIssue,
+  feedbackReply,
   ticketOpen,
   ticketMessage,
   ticketConfirm,
@@ -454,7 +659,16 @@ export const careLedgerTasks: TaskDefinition[] = [
   refundExecute,
   refundDispute,
   feedbackGive,
+  ticketEscalate,
+  ticketCancel,
+  refundCancel,
+  refundRule,
   ticketShow,
   merchantReport,
   slaClaim,
+  ticketClose,
+  refundFinalize,
+  slaSettle,
+  creditWithdraw,
+  timeAdvance,
 ];

@@ -5,7 +5,7 @@ import { ZeroAddress } from "ethers";
 
 import { Checks, DemoCheckError } from "../scripts/demo/checks.js";
 import { runDemo } from "../scripts/demo/scenario.js";
-import { MemoryPrinter } from "../tasks/lib/output.js";
+import { MemoryPrinter } from "../cli/output.js";
 
 const connection = await network.create();
 

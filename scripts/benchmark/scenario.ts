@@ -35,7 +35,7 @@ import {
   relay,
   type CareLedgerClient,
 } from "../../src/index.js";
-import { describeDecoded } from "../../tasks/lib/explain.js";
+import { describeDecoded } from "../../cli/explain.js";
 import {
   DemoToken__factory,
   TestToken__factory,

@@ -4,7 +4,7 @@
  */
 import type { BaseContract, TransactionReceipt } from "ethers";
 
-import { eventsIn } from "../../tasks/lib/events.js";
+import { eventsIn } from "../../cli/events.js";
 
 /** A step did not do what it should. */
 export class DemoCheckError extends Error {

@@ -1,7 +1,14 @@
 import { ZeroAddress, type ContractTransactionResponse } from "ethers";
 
 import { requireMerchant } from "../lib/checks.js";
-import { erc20, formatAmount, parseAmount, parseId, parseToken, tokenInfo } from "../lib/format.js";
+import {
+  erc20,
+  formatAmount,
+  parseAmount,
+  parseId,
+  parseToken,
+  tokenInfo,
+} from "../../cli/format.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 

@@ -6,7 +6,7 @@ import {
   parseId,
   parseToken,
   tokenInfo,
-} from "../lib/format.js";
+} from "../../cli/format.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 

@@ -1,10 +1,11 @@
-import { TaskError } from "../lib/errors.js";
-import { eventIn } from "../lib/events.js";
-import { parseId } from "../lib/format.js";
+import { TaskError } from "../../cli/errors.js";
+import { eventIn } from "../../cli/events.js";
+import { parseId } from "../../cli/format.js";
+import { CustomerSender, type RelayerArgs } from "../lib/relaying.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 
-interface Args extends CommonArgs {
+interface Args extends CommonArgs, RelayerArgs {
   ticketId: string;
   rating: number;
   comment: string;
@@ -17,7 +18,9 @@ export default defineTaskAction<Args, { feedbackId: bigint; txHash: string; amen
   async (args, run) => {
     const ticketId = parseId(args.ticketId, "ticket");
     run.action = args.amend ? "amend the feedback of" : "rate";
-    const { client } = await run.open(args);
+    const session = await run.open(args);
+    const { client } = session;
+    const sender = await CustomerSender.of(session, args.relayer);
     const rating = args.rating;
     if (!Number.isInteger(rating) || rating < 0 || rating > 255) {
       throw new TaskError(`a rating is 1 to 5 stars; ${rating} is not`);
@@ -41,13 +44,13 @@ export default defineTaskAction<Args, { feedbackId: bigint; txHash: string; amen
 
     const sent = args.amend
       ? await run.send(
-          "amending the feedback",
-          () => client.feedback.amend(previous, rating, comment.hash),
+          sender.describe("amending the feedback"),
+          sender.submit(client.feedback.amend, previous, rating, comment.hash),
           { commitments: [comment] },
         )
       : await run.send(
-          "giving feedback",
-          () => client.feedback.attest(ticketId, rating, comment.hash),
+          sender.describe("giving feedback"),
+          sender.submit(client.feedback.attest, ticketId, rating, comment.hash),
           { commitments: [comment] },
         );
     const feedbackId = BigInt(
@@ -64,6 +67,7 @@ export default defineTaskAction<Args, { feedbackId: bigint; txHash: string; amen
               [string, string]
             >)
           : []),
+        ...sender.details(),
         ...run.txDetails(sent),
         ...run.commitmentDetails([["comment", comment]]),
       ],

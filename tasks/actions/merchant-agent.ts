@@ -1,4 +1,4 @@
-import { parseAddress, parseId } from "../lib/format.js";
+import { parseAddress, parseId } from "../../cli/format.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 

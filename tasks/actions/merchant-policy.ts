@@ -1,7 +1,7 @@
 import { ZeroAddress } from "ethers";
 
 import { requireMerchant } from "../lib/checks.js";
-import { formatDuration, parseAddress, parseDuration, parseId } from "../lib/format.js";
+import { formatDuration, parseAddress, parseDuration, parseId } from "../../cli/format.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 

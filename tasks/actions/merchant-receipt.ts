@@ -4,7 +4,7 @@ import path from "node:path";
 import { orderReceiptToJson, signOrderReceipt } from "../../src/index.js";
 
 import { requireMerchant } from "../lib/checks.js";
-import { TaskError } from "../lib/errors.js";
+import { TaskError } from "../../cli/errors.js";
 import {
   formatAmount,
   formatTime,
@@ -14,7 +14,7 @@ import {
   parseId,
   parseToken,
   tokenInfo,
-} from "../lib/format.js";
+} from "../../cli/format.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 

@@ -3,8 +3,8 @@ import { ZeroAddress } from "ethers";
 import { merchantReport, type MerchantReport } from "../../src/index.js";
 
 import { requireMerchant } from "../lib/checks.js";
-import { formatTime, parseId, shortAddress } from "../lib/format.js";
-import { describeCompensation, renderReport, resolveTokens } from "../lib/render.js";
+import { formatTime, parseId, shortAddress } from "../../cli/format.js";
+import { describeCompensation, renderReport, resolveTokens } from "../../cli/render.js";
 import { defineTaskAction } from "../lib/task.js";
 
 interface Args {

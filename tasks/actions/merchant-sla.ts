@@ -1,5 +1,5 @@
 import { requireMerchant } from "../lib/checks.js";
-import { formatAmount, parseAmount, parseId, parseToken, tokenInfo } from "../lib/format.js";
+import { formatAmount, parseAmount, parseId, parseToken, tokenInfo } from "../../cli/format.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 

@@ -1,9 +1,10 @@
-import { eventIn } from "../lib/events.js";
-import { parseId } from "../lib/format.js";
+import { eventIn } from "../../cli/events.js";
+import { parseId } from "../../cli/format.js";
+import { CustomerSender, type RelayerArgs } from "../lib/relaying.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 
-interface Args extends CommonArgs {
+interface Args extends CommonArgs, RelayerArgs {
   refundId: string;
   reason: string;
   commitments: string;
@@ -14,7 +15,9 @@ export default defineTaskAction<Args, { refundId: bigint; arbiter: string; txHas
   async (args, run) => {
     const refundId = parseId(args.refundId, "refund");
     run.action = "dispute";
-    const { client } = await run.open(args);
+    const session = await run.open(args);
+    const { client } = session;
+    const sender = await CustomerSender.of(session, args.relayer);
     const refund = await client.escrow.getRefund(refundId);
     const reason = await run.commit(
       args.commitments,
@@ -24,13 +27,14 @@ export default defineTaskAction<Args, { refundId: bigint; arbiter: string; txHas
     );
 
     const sent = await run.send(
-      "disputing the rejection",
-      () => client.escrow.disputeRefund(refundId, reason.hash),
+      sender.describe("disputing the rejection"),
+      sender.submit(client.escrow.disputeRefund, refundId, reason.hash),
       { commitments: [reason] },
     );
     const arbiter = String(eventIn(sent.receipt, client.escrow, "RefundDisputed").args.arbiter);
     run.done(`refund #${refundId} disputed`, [
       ["arbiter", `${arbiter} decides it now; the amount stays locked until then`],
+      ...sender.details(),
       ...run.txDetails(sent),
       ...run.commitmentDetails([["reason", reason]]),
     ]);

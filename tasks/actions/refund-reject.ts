@@ -1,5 +1,5 @@
-import { eventIn } from "../lib/events.js";
-import { formatTime, parseId } from "../lib/format.js";
+import { eventIn } from "../../cli/events.js";
+import { formatTime, parseId } from "../../cli/format.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 

@@ -1,5 +1,5 @@
 import { requireTicket } from "../lib/checks.js";
-import { eventIn } from "../lib/events.js";
+import { eventIn } from "../../cli/events.js";
 import {
   formatAmount,
   formatTime,
@@ -7,11 +7,12 @@ import {
   parseId,
   parseToken,
   tokenInfo,
-} from "../lib/format.js";
+} from "../../cli/format.js";
+import { CustomerSender, type RelayerArgs } from "../lib/relaying.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 
-interface Args extends CommonArgs {
+interface Args extends CommonArgs, RelayerArgs {
   ticketId: string;
   amount: string;
   reason: string;
@@ -24,7 +25,9 @@ export default defineTaskAction<Args, { refundId: bigint; deadline: bigint; txHa
   async (args, run) => {
     const ticketId = parseId(args.ticketId, "ticket");
     run.action = "ask for a refund on";
-    const { client, provider, networkName } = await run.open(args);
+    const session = await run.open(args);
+    const { client, provider, networkName } = session;
+    const sender = await CustomerSender.of(session, args.relayer);
     await requireTicket(client, ticketId, networkName);
     const token = await tokenInfo(provider, parseToken(args.token));
     run.token = token;
@@ -37,8 +40,8 @@ export default defineTaskAction<Args, { refundId: bigint; deadline: bigint; txHa
     );
 
     const sent = await run.send(
-      `asking for ${formatAmount(amount, token)}`,
-      () => client.escrow.requestRefund(ticketId, token.address, amount, reason.hash),
+      sender.describe(`asking for ${formatAmount(amount, token)}`),
+      sender.submit(client.escrow.requestRefund, ticketId, token.address, amount, reason.hash),
       { commitments: [reason], subject: () => `ticket ${ticketId}` },
     );
     const refundId = BigInt(eventIn(sent.receipt, client.escrow, "RefundRequested").args.refundId);
@@ -51,6 +54,7 @@ export default defineTaskAction<Args, { refundId: bigint; deadline: bigint; txHa
           "next",
           `the merchant approves or rejects it by ${formatTime(deadline)}; after that anyone can execute it (\`refund:execute ${refundId}\`)`,
         ],
+        ...sender.details(),
         ...run.txDetails(sent),
         ...run.commitmentDetails([["reason", reason]]),
       ],

@@ -1,9 +1,10 @@
-import { eventsIn } from "../lib/events.js";
-import { formatAmount, parseId, tokenInfo } from "../lib/format.js";
+import { eventsIn } from "../../cli/events.js";
+import { formatAmount, parseId, tokenInfo } from "../../cli/format.js";
+import { CustomerSender, type RelayerArgs } from "../lib/relaying.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 
-interface Args extends CommonArgs {
+interface Args extends CommonArgs, RelayerArgs {
   ticketId: string;
 }
 
@@ -13,10 +14,13 @@ export default defineTaskAction<
 >("sla:claim", async (args, run) => {
   const ticketId = parseId(args.ticketId, "ticket");
   run.action = "claim compensation for";
-  const { client, provider } = await run.open(args);
+  const session = await run.open(args);
+  const { client, provider } = session;
+  const sender = await CustomerSender.of(session, args.relayer);
 
-  const sent = await run.send("claiming deadline compensation", () =>
-    client.escrow.claimSlaCompensation(ticketId),
+  const sent = await run.send(
+    sender.describe("claiming deadline compensation"),
+    sender.submit(client.escrow.claimSlaCompensation, ticketId),
   );
   let paid = 0n;
   let owed = 0n;
@@ -40,6 +44,7 @@ export default defineTaskAction<
   }
   run.done(`deadline compensation claimed for ticket #${ticketId}`, [
     ...details,
+    ...sender.details(),
     ...run.txDetails(sent),
   ]);
   return { ticketId, paid, owed, txHash: sent.hash };

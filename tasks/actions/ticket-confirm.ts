@@ -1,8 +1,9 @@
-import { parseId } from "../lib/format.js";
+import { parseId } from "../../cli/format.js";
+import { CustomerSender, type RelayerArgs } from "../lib/relaying.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 
-interface Args extends CommonArgs {
+interface Args extends CommonArgs, RelayerArgs {
   ticketId: string;
 }
 
@@ -11,13 +12,17 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string }>(
   async (args, run) => {
     const ticketId = parseId(args.ticketId, "ticket");
     run.action = "confirm the resolution of";
-    const { client } = await run.open(args);
+    const session = await run.open(args);
+    const { client } = session;
+    const sender = await CustomerSender.of(session, args.relayer);
 
-    const sent = await run.send("confirming the resolution", () =>
-      client.desk.confirmResolution(ticketId),
+    const sent = await run.send(
+      sender.describe("confirming the resolution"),
+      sender.submit(client.desk.confirmResolution, ticketId),
     );
     run.done(`ticket #${ticketId} is Closed: resolution confirmed`, [
       ["next", `rate it with \`feedback:give ${ticketId} <1-5> "<comment>"\``],
+      ...sender.details(),
       ...run.txDetails(sent),
     ]);
     return { ticketId, txHash: sent.hash };

@@ -1,11 +1,12 @@
 import { TicketStatus } from "../../src/index.js";
 
 import { requireTicket } from "../lib/checks.js";
-import { parseId } from "../lib/format.js";
+import { parseId } from "../../cli/format.js";
+import { CustomerSender, type RelayerArgs } from "../lib/relaying.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 
-interface Args extends CommonArgs {
+interface Args extends CommonArgs, RelayerArgs {
   ticketId: string;
   message: string;
   commitments: string;
@@ -16,7 +17,9 @@ export default defineTaskAction<Args, { ticketId: bigint; status: TicketStatus; 
   async (args, run) => {
     const ticketId = parseId(args.ticketId, "ticket");
     run.action = "post on";
-    const { client, networkName } = await run.open(args);
+    const session = await run.open(args);
+    const { client, networkName } = session;
+    const sender = await CustomerSender.of(session, args.relayer);
     const before = await requireTicket(client, ticketId, networkName);
     const message = await run.commit(
       args.commitments,
@@ -26,8 +29,8 @@ export default defineTaskAction<Args, { ticketId: bigint; status: TicketStatus; 
     );
 
     const sent = await run.send(
-      "posting the message",
-      () => client.desk.postMessage(ticketId, message.hash),
+      sender.describe("posting the message"),
+      sender.submit(client.desk.postMessage, ticketId, message.hash),
       { commitments: [message] },
     );
     const status = Number(await client.desk.statusOf(ticketId)) as TicketStatus;
@@ -38,6 +41,7 @@ export default defineTaskAction<Args, { ticketId: bigint; status: TicketStatus; 
           ? TicketStatus[status]
           : `${TicketStatus[before]} → ${TicketStatus[status]}`,
       ],
+      ...sender.details(),
       ...run.txDetails(sent),
       ...run.commitmentDetails([["message", message]]),
     ]);

@@ -1,26 +1,21 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import {
-  PRIORITY_NAMES,
-  orderReceiptFromJson,
-  relay,
-  type SignedOrderReceipt,
-} from "../../src/index.js";
+import { PRIORITY_NAMES, orderReceiptFromJson, type SignedOrderReceipt } from "../../src/index.js";
 
 import { requireMerchant } from "../lib/checks.js";
-import { TaskError } from "../lib/errors.js";
-import { eventIn } from "../lib/events.js";
-import { formatTime, parseId } from "../lib/format.js";
-import { resolveSigner, type CommonArgs } from "../lib/session.js";
+import { TaskError } from "../../cli/errors.js";
+import { eventIn } from "../../cli/events.js";
+import { formatTime, parseId } from "../../cli/format.js";
+import { CustomerSender, type RelayerArgs } from "../lib/relaying.js";
+import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 
-interface Args extends CommonArgs {
+interface Args extends CommonArgs, RelayerArgs {
   merchantId: string;
   message: string;
   order: string;
   priority: string;
-  relayer: string;
   receipt: string;
   commitments: string;
 }
@@ -61,10 +56,9 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string; relaye
     const priority = parsePriority(args.priority);
     run.action = "open a ticket";
     const session = await run.open(args);
-    const { client, networkName, connection } = session;
+    const { client, networkName } = session;
     await requireMerchant(client, merchantId, networkName);
-    const relayer =
-      args.relayer === "" ? undefined : await resolveSigner(connection, args.relayer, networkName);
+    const sender = await CustomerSender.of(session, args.relayer);
 
     const receipt =
       args.receipt === "" ? undefined : await readReceipt(args.receipt, run.hre.config.paths.root);
@@ -80,33 +74,17 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string; relaye
         ? await run.commit(args.commitments, args.order, "order reference")
         : { hash: receipt.receipt.orderRef, saved: undefined };
     const customer = run.signer;
-    const data =
+    const sent = await run.send(
+      sender.describe("opening the ticket"),
       receipt === undefined
-        ? client.desk.interface.encodeFunctionData("openTicket", [
-            merchantId,
-            order.hash,
-            message.hash,
-            priority,
-          ])
-        : client.desk.interface.encodeFunctionData("openTicketWithReceipt", [
+        ? sender.submit(client.desk.openTicket, merchantId, order.hash, message.hash, priority)
+        : sender.submit(
+            client.desk.openTicketWithReceipt,
             receipt.receipt,
             receipt.signature,
             message.hash,
             priority,
-          ]);
-    const sent = await run.send(
-      relayer === undefined ? "opening the ticket" : "opening the ticket through the relayer",
-      () =>
-        relayer === undefined
-          ? receipt === undefined
-            ? client.desk.openTicket(merchantId, order.hash, message.hash, priority)
-            : client.desk.openTicketWithReceipt(
-                receipt.receipt,
-                receipt.signature,
-                message.hash,
-                priority,
-              )
-          : relay(client, customer, client.addresses.supportDesk, data, { relayer }),
+          ),
       {
         commitments: [message, order],
         subject: (receipt) =>
@@ -126,11 +104,7 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string; relaye
               `order ${receipt.receipt.orderRef} (refunds capped at its receipt's amount, ${receipt.receipt.amount} smallest units)`,
             ],
           ] as Array<[string, string]>)),
-      ...(relayer === undefined
-        ? []
-        : ([
-            ["gas paid by", `${relayer.address} (relayer; the customer signed, gaslessly)`],
-          ] as Array<[string, string]>)),
+      ...sender.details(),
       ["first reply due", formatTime(firstResponseDueAt)],
       ...run.txDetails(sent),
       ...run.commitmentDetails([
@@ -138,6 +112,6 @@ export default defineTaskAction<Args, { ticketId: bigint; txHash: string; relaye
         ["order", order],
       ]),
     ]);
-    return { ticketId, txHash: sent.hash, relayed: relayer !== undefined };
+    return { ticketId, txHash: sent.hash, relayed: sender.relayer !== undefined };
   },
 );

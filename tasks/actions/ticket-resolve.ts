@@ -1,4 +1,4 @@
-import { parseId } from "../lib/format.js";
+import { parseId } from "../../cli/format.js";
 import type { CommonArgs } from "../lib/session.js";
 import { defineTaskAction } from "../lib/task.js";
 

@@ -8,8 +8,8 @@ import {
 } from "../../src/index.js";
 
 import { requireTicket } from "../lib/checks.js";
-import { formatRelative, formatTime, parseId, shortAddress } from "../lib/format.js";
-import { renderTimeline, resolveTokens } from "../lib/render.js";
+import { formatRelative, formatTime, parseId, shortAddress } from "../../cli/format.js";
+import { renderTimeline, resolveTokens } from "../../cli/render.js";
 import { defineTaskAction } from "../lib/task.js";
 
 interface Args {

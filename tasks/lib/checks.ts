@@ -5,8 +5,8 @@ import { ZeroAddress } from "ethers";
 
 import { TicketStatus, type CareLedgerClient } from "../../src/index.js";
 
-import { TaskError } from "./errors.js";
-import { existingIds } from "./format.js";
+import { TaskError } from "../../cli/errors.js";
+import { existingIds } from "../../cli/format.js";
 
 /** The merchant's admin; `TaskError` if merchant `merchantId` does not exist. */
 export async function requireMerchant(

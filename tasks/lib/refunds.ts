@@ -5,8 +5,8 @@ import type { TransactionReceipt } from "ethers";
 
 import type { CareLedgerClient } from "../../src/index.js";
 
-import { eventsIn } from "./events.js";
-import { formatAmount, tokenInfo, type TokenInfo } from "./format.js";
+import { eventsIn } from "../../cli/events.js";
+import { formatAmount, tokenInfo, type TokenInfo } from "../../cli/format.js";
 
 /** The `RefundPaid` of `receipt` as a detail line: whom, how much, and whether it became a credit. */
 export async function paidDetails(

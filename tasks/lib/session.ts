@@ -20,7 +20,7 @@ import {
   type CareLedgerClient,
 } from "../../src/index.js";
 
-import { TaskError } from "./errors.js";
+import { TaskError } from "../../cli/errors.js";
 
 /** The options every CareLedger task takes. */
 export interface CommonArgs {
@@ -37,7 +37,7 @@ export type SessionArgs = Pick<CommonArgs, "addresses"> & Partial<CommonArgs>;
 
 export interface Session {
   connection: NetworkConnection;
-  /** The network's name as given to `--network` (`hardhat` by default). */
+  /** The network's name as given to `--network` (`default` without it: Hardhat's in-process chain). */
   networkName: string;
   chainId: bigint;
   provider: Provider;
@@ -178,11 +178,12 @@ function checkedAddress(value: string, what: string): string {
   return getAddress(value);
 }
 
-/** The account given to `--from` (address or index), among the network's accounts. */
+/** The account given to `--from` (or `option`): an address or an index, among the network's accounts. */
 export async function resolveSigner(
   connection: NetworkConnection,
   from: string,
   networkName: string,
+  option = "--from",
 ): Promise<HardhatEthersSigner> {
   const signers = await connection.ethers.getSigners();
   if (signers.length === 0) {
@@ -199,18 +200,18 @@ export async function resolveSigner(
     const signer = signers[Number(wanted)];
     if (signer === undefined) {
       throw new TaskError(
-        `--from ${wanted}: network "${networkName}" has ${signers.length} account(s), #0 to #${signers.length - 1}`,
+        `${option} ${wanted}: network "${networkName}" has ${signers.length} account(s), #0 to #${signers.length - 1}`,
       );
     }
     return signer;
   }
   if (!isAddress(wanted)) {
-    throw new TaskError(`--from "${from}" is neither an address nor an account index`);
+    throw new TaskError(`${option} "${from}" is neither an address nor an account index`);
   }
   const signer = signers.find((candidate) => candidate.address === getAddress(wanted));
   if (signer === undefined) {
     throw new TaskError(
-      `--from ${wanted} is not an account this network can sign with; its accounts are ` +
+      `${option} ${wanted} is not an account this network can sign with; its accounts are ` +
         signers
           .slice(0, 5)
           .map((candidate, index) => `#${index} ${candidate.address}`)

@@ -10,12 +10,12 @@ import type { Result } from "hardhat/types/utils";
 import path from "node:path";
 
 import { CommitmentStore, type SavedCommitment } from "./commitments.js";
-import { TaskError } from "./errors.js";
-import { explainError } from "./explain.js";
-import { formatUnitsTrim, type TokenInfo } from "./format.js";
-import { printer, type Printer } from "./output.js";
+import { TaskError } from "../../cli/errors.js";
+import { explainError } from "../../cli/explain.js";
+import { formatUnitsTrim, type TokenInfo } from "../../cli/format.js";
+import { printer, type Printer } from "../../cli/output.js";
 import { openSession, type Session, type SessionArgs } from "./session.js";
-import { pad } from "./style.js";
+import { pad } from "../../cli/style.js";
 
 /** A transaction a task sent, once confirmed. */
 export interface Sent {
@@ -236,7 +236,7 @@ export function defineTaskAction<ArgsT, ValueT>(
     } catch (error) {
       const session = run.session;
       const failure = await explainError(error, {
-        networkName: session?.networkName ?? hre.globalOptions.network ?? "hardhat",
+        networkName: session?.networkName ?? hre.globalOptions.network ?? "default",
         ...(session === undefined ? {} : { client: session.client }),
         ...(run.action === undefined ? {} : { action: run.action }),
         ...(session?.signer === undefined ? {} : { from: session.signer.address }),

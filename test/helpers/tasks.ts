@@ -13,9 +13,9 @@ import { ZeroAddress, ZeroHash, parseEther, parseUnits, type Contract } from "et
 import hre, { network } from "hardhat";
 import type { Result } from "hardhat/types/utils";
 
-import { erc20 } from "../../tasks/lib/format.js";
-import { MemoryPrinter, withPrinter } from "../../tasks/lib/output.js";
-import type { TaskError } from "../../tasks/lib/errors.js";
+import { erc20 } from "../../cli/format.js";
+import { MemoryPrinter, withPrinter } from "../../cli/output.js";
+import type { TaskError } from "../../cli/errors.js";
 
 import { careLedgerFixture, type CareLedgerFixture } from "./fixture.js";
 

@@ -11,7 +11,7 @@ import hre from "hardhat";
 
 import type { MerchantReport, TimelineEntry } from "../../src/index.js";
 import { careLedgerTasks } from "../../tasks/index.js";
-import { erc20 } from "../../tasks/lib/format.js";
+import { erc20 } from "../../cli/format.js";
 import {
   connection,
   failureOf,
@@ -251,6 +251,21 @@ describe("tasks: anyone", function () {
         "ticket:show",
         "merchant:report",
         "sla:claim",
+        "merchant:transfer",
+        "merchant:accept",
+        "ticket:assign",
+        "ticket:await",
+        "refund:issue",
+        "feedback:reply",
+        "ticket:escalate",
+        "ticket:cancel",
+        "refund:cancel",
+        "refund:rule",
+        "ticket:close",
+        "refund:finalize",
+        "sla:settle",
+        "credit:withdraw",
+        "time:advance",
       ]);
     });
 

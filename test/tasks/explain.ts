@@ -1,8 +1,8 @@
 import { expect } from "chai";
 
-import { TaskError } from "../../tasks/lib/errors.js";
-import { explainError, explainRevert, missingConfigVariable } from "../../tasks/lib/explain.js";
-import { formatDuration, parseAmount, parseDuration, ETH } from "../../tasks/lib/format.js";
+import { TaskError } from "../../cli/errors.js";
+import { explainError, explainRevert, missingConfigVariable } from "../../cli/explain.js";
+import { formatDuration, parseAmount, parseDuration, ETH } from "../../cli/format.js";
 
 /** An error shaped like the ones Hardhat throws (its class is not a dependency of the project). */
 function hardhatError(message: string): Error {

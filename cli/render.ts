@@ -9,7 +9,7 @@ import {
   TicketStatus,
   type MerchantReport,
   type TimelineEntry,
-} from "../../src/index.js";
+} from "../src/index.js";
 
 import { formatAmount, formatUnitsTrim, shortHash, tokenInfo, type TokenInfo } from "./format.js";
 import { pad, type Style } from "./style.js";
@@ -99,6 +99,10 @@ export function describeEntry(entry: TimelineEntry, options: RenderOptions): str
     address === undefined ? "" : ` to ${options.name(address)}`;
   const credited = entry.credited === true ? " (kept as a credit: the address refused it)" : "";
   switch (entry.kind) {
+    case "verified":
+      return style.green(
+        `verified by a receipt of ${options.name(entry.signer ?? "")}: ${amount} paid for the order`,
+      );
     case "opened":
       return `${style.bold("opened")}${
         entry.priority === undefined

@@ -11,7 +11,7 @@ import {
   decodeRevert,
   type CareLedgerClient,
   type DecodedRevert,
-} from "../../src/index.js";
+} from "../src/index.js";
 
 import { TaskError } from "./errors.js";
 import {
@@ -291,6 +291,13 @@ async function adminOf(client: CareLedgerClient | undefined, merchantId: bigint)
   return admin === undefined || admin === ZeroAddress ? "" : ` (its admin is ${admin})`;
 }
 
+/** "rejected", "cancelled", "ruled on": the action's verb as a participle, for "cannot be …". */
+export function participle(action: string): string {
+  const [verb = action, ...rest] = action.split(" ");
+  const done = verb.endsWith("e") ? `${verb}d` : verb === "cancel" ? "cancelled" : `${verb}ed`;
+  return [done, ...rest].join(" ");
+}
+
 /** The sentence for a decoded CareLedger custom error. */
 export async function explainRevert(
   decoded: DecodedRevert,
@@ -384,8 +391,16 @@ export async function explainRevert(
       return `the reopen window of ticket #${big(args, "ticketId")} closed at ${formatTime(big(args, "closedAt"))}: open a new ticket instead (\`ticket:open\`)`;
     case "DeskAutoCloseNotDue":
       return `ticket #${big(args, "ticketId")} can be closed by anyone only from ${formatTime(big(args, "closableAt"))} (${formatRelative(big(args, "closableAt"), now)}); its customer can confirm it now`;
-    case "DeskNothingToCompensate":
-      return `ticket #${big(args, "ticketId")} has no missed deadline that is not compensated already (\`ticket:show ${big(args, "ticketId")}\` shows its deadlines)`;
+    case "DeskNothingToCompensate": {
+      const ticketId = big(args, "ticketId");
+      // Only verified tickets (opened with the merchant's signed order receipt) earn compensation.
+      const receipt =
+        client === undefined ? undefined : await look(() => client.desk.receiptOf(ticketId));
+      if (receipt !== undefined && !receipt.verified) {
+        return `ticket #${ticketId} was opened without an order receipt from the merchant's checkout, and only verified tickets earn deadline compensation (its misses still count in the merchant's hit rate)`;
+      }
+      return `ticket #${ticketId} has no missed deadline that is not compensated already (\`ticket:show ${ticketId}\` shows its deadlines)`;
+    }
     case "DeskSlaCompensationUnbacked": {
       const merchantId = big(args, "merchantId");
       const info = await token(client, address(args, "token"));
@@ -441,7 +456,7 @@ export async function explainRevert(
         [RefundStatus.Disputed]: `the merchant's arbiter decides it now, unless the merchant concedes and pays it first (\`refund:approve ${refundId}\`)`,
         [RefundStatus.Cancelled]: "the customer cancelled it",
       };
-      return `refund #${refundId} is ${refundStatusName(status)}, so it cannot be ${action === "do this to" ? "changed this way" : `${action}d`}: ${hints[status] ?? "nothing more can happen to it"}`;
+      return `refund #${refundId} is ${refundStatusName(status)}, so it cannot be ${action === "do this to" ? "changed this way" : participle(action)}: ${hints[status] ?? "nothing more can happen to it"}`;
     }
     case "EscrowResponseDeadlinePassed": {
       const refundId = big(args, "refundId");
