@@ -77,7 +77,13 @@ export async function startChain(): Promise<LocalChain> {
     stdio: "ignore",
     detached: true,
   });
-  const provider = new JsonRpcProvider(url, 31337, { staticNetwork: true, pollingInterval: 100 });
+  // No request cache: ethers answers an identical call made within 250 ms from its cache, and the tests
+  // read the same balance before and right after a relayed transaction.
+  const provider = new JsonRpcProvider(url, 31337, {
+    staticNetwork: true,
+    pollingInterval: 100,
+    cacheTimeout: -1,
+  });
   const stop = async (): Promise<void> => {
     provider.destroy();
     if (node.exitCode !== null || node.pid === undefined) return;
