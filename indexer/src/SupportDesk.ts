@@ -4,6 +4,7 @@
  */
 import { ponder, type Context } from "ponder:registry";
 import { agent, merchant, ticket } from "ponder:schema";
+import { and, eq, inArray } from "ponder";
 import type { Address } from "viem";
 
 import { addTimeline, lower, notify } from "./record.ts";
@@ -20,6 +21,9 @@ export const Status = {
   Cancelled: 7,
 } as const;
 
+/** States in which the desk's clocks run (`_isActive`). */
+const ACTIVE_STATES = [Status.Open, Status.InProgress, Status.AwaitingCustomer, Status.Escalated];
+
 /** The deadline that `SlaDeadlineSettled` reports (1 first response, 2 resolution). */
 const DEADLINE_NAMES = { 1: "first-response", 2: "resolution" } as const;
 
@@ -30,7 +34,10 @@ const DEADLINE_NAMES = { 1: "first-response", 2: "resolution" } as const;
  * assignee and counters come from the events.
  */
 async function refreshDeadlines(
-  context: Context<"SupportDesk:TicketOpened"> | Context<"SupportDesk:TicketStatusChanged">,
+  context:
+    | Context<"SupportDesk:TicketOpened">
+    | Context<"SupportDesk:TicketStatusChanged">
+    | Context<"SupportDesk:PolicySet">,
   ticketId: bigint,
   timestamp: bigint,
 ): Promise<void> {
@@ -131,7 +138,14 @@ ponder.on("SupportDesk:MerchantAdminTransferred", async ({ event, context }) => 
 });
 
 ponder.on("SupportDesk:PolicySet", async ({ event, context }) => {
-  const { policy } = event.args;
+  const { policy, merchantId } = event.args;
+  // The desk derives running deadlines from the current policy: refresh the merchant's open tickets.
+  // (Policy changes are rare next to ticket events; once terms are fixed per cycle this finds no change.)
+  const open = await context.db.sql
+    .select({ id: ticket.id })
+    .from(ticket)
+    .where(and(eq(ticket.merchantId, merchantId), inArray(ticket.status, ACTIVE_STATES)));
+  for (const { id } of open) await refreshDeadlines(context, id, event.block.timestamp);
   await context.db.update(merchant, { id: event.args.merchantId }).set({
     firstResponseTime: policy.firstResponseTime,
     resolutionTime: policy.resolutionTime,
@@ -216,12 +230,10 @@ ponder.on("SupportDesk:TicketStatusChanged", async ({ event, context }) => {
 
 ponder.on("SupportDesk:MessagePosted", async ({ event, context }) => {
   const { ticketId, author, contentHash } = event.args;
-  const row = await context.db
-    .update(ticket, { id: ticketId })
-    .set((current) => ({
-      messageCount: current.messageCount + 1,
-      updatedAt: event.block.timestamp,
-    }));
+  const row = await context.db.update(ticket, { id: ticketId }).set((current) => ({
+    messageCount: current.messageCount + 1,
+    updatedAt: event.block.timestamp,
+  }));
   await addTimeline(context, event, ticketId, "message", { actor: author, hash: contentHash });
   await notify(context, event, "ticket.message_posted", row.merchantId, ticketId, {
     author,

@@ -91,7 +91,13 @@ app.get("/tickets/:id", async (c) => {
   ]);
   return json(c, {
     ticket: row,
-    timeline: timeline.map(({ details, ...entry }) => ({ ...entry, ...details })),
+    // The SDK's `TimelineEntry` shape: block number and time as numbers (they fit), then the kind's fields.
+    timeline: timeline.map(({ details, blockNumber, timestamp, ...entry }) => ({
+      ...entry,
+      blockNumber: Number(blockNumber),
+      timestamp: Number(timestamp),
+      ...details,
+    })),
     refunds,
     feedback: ratings,
   });

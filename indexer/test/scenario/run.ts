@@ -175,6 +175,7 @@ writeFileSync(
   path.join(out, "deployed_addresses.json"),
   JSON.stringify(
     {
+      "CareLedger#Forwarder": await desk.trustedForwarder(),
       "CareLedger#SupportDesk": deskAddress,
       "CareLedger#RefundEscrow": await escrow.getAddress(),
       "CareLedger#FeedbackAttestations": feedbackAddress,
