@@ -1,11 +1,11 @@
 import { feedbackAttestationsAbi, refundEscrowAbi, supportDeskAbi } from "careledger/abis";
 import { createConfig } from "ponder";
 
-import { loadDeployment } from "./src/deployment.ts";
+import { loadDeployment } from "./deployment.ts";
 
 /**
  * CareLedger's three contracts on one chain, from the package's `as const` ABIs and the addresses
- * Ignition recorded (src/deployment.ts documents the environment). Storage: PGlite in
+ * Ignition recorded (deployment.ts documents the environment). Storage: PGlite in
  * `.ponder/pglite` unless `DATABASE_URL` is set, then Postgres (Ponder's own rule).
  */
 const deployment = loadDeployment();

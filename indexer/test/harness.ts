@@ -115,6 +115,9 @@ export async function rpc<T>(url: string, method: string, params: unknown[] = []
   return body.result as T;
 }
 
+/** A failure that waiting longer cannot fix (a process exited): `waitFor` rethrows it at once. */
+export class Fatal extends Error {}
+
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
@@ -128,6 +131,7 @@ export async function waitFor<T>(
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof Fatal) throw error;
       lastError = error;
     }
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -150,7 +154,7 @@ export async function startNode(
   );
   const url = `http://127.0.0.1:${port}`;
   await waitFor("the node", async () => {
-    if (!service.alive) throw new Error(`the node exited:\n${service.tail()}`);
+    if (!service.alive) throw new Fatal(`the node exited:\n${service.tail()}`);
     return (await rpc<string>(url, "eth_chainId")) ? true : undefined;
   });
   return { url, service };
@@ -228,7 +232,7 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
   );
   const url = `http://127.0.0.1:${port}`;
   await waitFor("the indexer's HTTP server", async () => {
-    if (!service.alive) throw new Error(`the indexer exited:\n${service.tail()}`);
+    if (!service.alive) throw new Fatal(`the indexer exited:\n${service.tail()}`);
     return (await fetch(`${url}/health`)).ok ? true : undefined;
   });
   return { url, service, options: { ...options, port, schema } };
@@ -244,7 +248,7 @@ export async function waitIndexed(
   return waitFor(
     `the indexer to reach block ${head}`,
     async () => {
-      if (!indexer.service.alive) throw new Error(`the indexer exited:\n${indexer.service.tail()}`);
+      if (!indexer.service.alive) throw new Fatal(`the indexer exited:\n${indexer.service.tail()}`);
       const response = await fetch(`${indexer.url}/status`);
       if (!response.ok) return undefined;
       const status = (await response.json()) as Record<string, { block?: { number: number } }>;
@@ -277,4 +281,83 @@ export async function graphql<T>(indexerUrl: string, query: string): Promise<T> 
 /** A chain id for one test run: distinct from 31337/1337 and from concurrent runs. */
 export function testChainId(): number {
   return 900_000 + (process.pid % 90_000);
+}
+
+/** Deploys CareLedger through the real Ignition module (`npm run deploy`) under its own deployment id. */
+export function deployCareLedger(
+  url: string,
+  chainId: number,
+): { deploymentDir: string; forget: () => void } {
+  const deploymentId = `indexer-test-${chainId}`;
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(repoRoot, "scripts", "deploy.ts"),
+      "--network",
+      "localUrl",
+      "--deployment-id",
+      deploymentId,
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, LOCAL_RPC_URL: url },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  if (result.status !== 0) throw new Error(`deploy failed:\n${result.stdout}\n${result.stderr}`);
+  const deploymentDir = path.join(repoRoot, "deploy", "deployments", deploymentId);
+  return { deploymentDir, forget: () => rmSync(deploymentDir, { recursive: true, force: true }) };
+}
+
+export interface WebhookService {
+  url: string;
+  service: Service;
+  start: () => Promise<void>;
+}
+
+/** The webhook service (src/webhooks/main.ts) as its own process; `start()` again after a kill. */
+export async function startWebhooks(options: {
+  dir: string;
+  indexer: Indexer;
+  env?: Record<string, string>;
+}): Promise<WebhookService> {
+  const port = await freePort();
+  const o = options.indexer.options;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    INDEXER_URL: options.indexer.url,
+    CARELEDGER_RPC_URL: o.rpcUrl,
+    CARELEDGER_CHAIN_ID: String(o.chainId),
+    CARELEDGER_DEPLOYMENT_DIR: o.deploymentDir,
+    WEBHOOKS_PORT: String(port),
+    WEBHOOKS_DOMAIN: `127.0.0.1:${port}`,
+    WEBHOOKS_PGLITE_DIR: path.join(options.dir, "webhooks-pglite"),
+    WEBHOOK_POLL_MS: "100",
+    ...options.env,
+  };
+  if (o.databaseUrl === undefined) delete env.DATABASE_URL;
+  else env.DATABASE_URL = o.databaseUrl;
+  const handle: WebhookService = {
+    url: `http://127.0.0.1:${port}`,
+    service: undefined as unknown as Service,
+    start: async () => {
+      handle.service = new Service(
+        process.execPath,
+        [path.join(indexerDir, "webhooks", "main.ts")],
+        {
+          cwd: indexerDir,
+          env,
+          log: path.join(options.dir, "webhooks.log"),
+        },
+      );
+      await waitFor("the webhook service", async () => {
+        if (!handle.service.alive)
+          throw new Fatal(`the webhook service exited:\n${handle.service.tail()}`);
+        return (await fetch(`${handle.url}/ready`)).ok ? true : undefined;
+      });
+    },
+  };
+  await handle.start();
+  return handle;
 }

@@ -13,8 +13,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Address } from "viem";
 
-/** The repository's root (indexer/ is one level below it). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The repository's root (this file is in indexer/). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface DeployedContract {
   address: Address;
