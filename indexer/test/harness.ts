@@ -361,3 +361,48 @@ export async function startWebhooks(options: {
   await handle.start();
   return handle;
 }
+
+/**
+ * Debian's Postgres 15 in a throw-away folder, started as the `postgres` user (the tests may run as
+ * root, which Postgres refuses), on a free port. `.ci/run` installs the `postgresql` package.
+ */
+export async function startPostgres(dir: string): Promise<{ url: string; stop: () => void }> {
+  const bin = "/usr/lib/postgresql/15/bin";
+  const asPostgres = (args: string[]) => {
+    const runAs = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
+    const [command, ...rest] = [...runAs, ...args] as [string, ...string[]];
+    const result = spawnSync(command, rest, { encoding: "utf8" });
+    if (result.status !== 0)
+      throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  };
+  const data = mkdtempSync(path.join(dir, "pg-"));
+  if (process.getuid?.() === 0) spawnSync("chown", ["-R", "postgres", dir]);
+  const port = await freePort();
+  asPostgres([`${bin}/initdb`, "-D", `${data}/data`, "-A", "trust", "-U", "postgres"]);
+  asPostgres([
+    `${bin}/pg_ctl`,
+    "-D",
+    `${data}/data`,
+    "-o",
+    `-p ${port} -k ${data} -c listen_addresses=127.0.0.1`,
+    "-l",
+    `${data}/log`,
+    "start",
+    "-w",
+  ]);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    spawnSync(process.getuid?.() === 0 ? "runuser" : `${bin}/pg_ctl`, [
+      ...(process.getuid?.() === 0 ? ["-u", "postgres", "--", `${bin}/pg_ctl`] : []),
+      "-D",
+      `${data}/data`,
+      "stop",
+      "-m",
+      "fast",
+    ]);
+  };
+  process.on("exit", stop);
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+}
