@@ -238,6 +238,7 @@ try {
     databases.push({ name: "Postgres 15", url: pg.url, stop: pg.stop });
   }
   const rows: string[] = [];
+  const ratio = (r: number) => (r >= 10 ? r.toFixed(0) : r.toFixed(1));
   for (const db of databases) {
     const started = Date.now();
     const indexer = await startIndexer({
@@ -271,7 +272,7 @@ try {
         api,
       };
       const cell = (k: keyof typeof api) =>
-        `${api[k].p50.toFixed(1)} / ${api[k].p95.toFixed(1)} ms vs ${logs[k].p50.toFixed(0)} / ${logs[k].p95.toFixed(0)} ms (${(logs[k].p95 / api[k].p95).toFixed(0)}x)`;
+        `${api[k].p50.toFixed(1)} / ${api[k].p95.toFixed(1)} ms vs ${logs[k].p50.toFixed(0)} / ${logs[k].p95.toFixed(0)} ms (${ratio(logs[k].p95 / api[k].p95)}x)`;
       rows.push(
         `| ${db.name} | ${N.toLocaleString("en")} | ${stats.timelineEntries.toLocaleString("en")} in ${seconds.toFixed(0)} s (${eventsPerSecond.toFixed(0)}/s) | ${cell("queue")} | ${cell("customer")} | ${cell("timeline")} | ${cell("report")} |`,
       );
