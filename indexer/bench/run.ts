@@ -69,10 +69,15 @@ try {
     ]);
   const mine = () => rpc(node.url, "evm_mine", []);
   await rpc(node.url, "evm_setAutomine", [false]);
+  /** Sends `txs` 25 at a time (more at once makes a loaded node drop connections). */
+  const sendAll = async (txs: (() => Promise<string>)[]) => {
+    for (let j = 0; j < txs.length; j += 25)
+      await Promise.all(txs.slice(j, j + 25).map((tx) => tx()));
+  };
   const phase = async (label: string, txs: (() => Promise<string>)[]) => {
     const started = Date.now();
     for (let i = 0; i < txs.length; i += 200) {
-      await Promise.all(txs.slice(i, i + 200).map((tx) => tx()));
+      await sendAll(txs.slice(i, i + 200));
       await mine();
     }
     console.log(
@@ -91,15 +96,16 @@ try {
   // read back from the desk below.
   const generated = Date.now();
   for (let i = 0; i < N; i += CUSTOMERS.length * 25) {
-    await Promise.all(
+    await sendAll(
       ids
         .slice(i, i + CUSTOMERS.length * 25)
-        .map((t) =>
-          send(
-            customerOf(t),
-            desk,
-            deskData("openTicket", [1, pad(toHex(t)), hashOf(`ticket ${t}`), t % 4]),
-          ),
+        .map(
+          (t) => () =>
+            send(
+              customerOf(t),
+              desk,
+              deskData("openTicket", [1, pad(toHex(t)), hashOf(`ticket ${t}`), t % 4]),
+            ),
         ),
     );
     await mine();
