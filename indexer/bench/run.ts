@@ -171,9 +171,6 @@ try {
     ),
   );
   await rpc(node.url, "evm_setAutomine", [true]);
-  // Bury the events under Ponder's finality depth (30 blocks on unknown chains) so the indexer reads
-  // them as a backfill, in batches, as it would a production chain's history.
-  await rpc(node.url, "hardhat_mine", [toHex(64)]);
   const ticketCount = Number(await chain.read("ticketCount", []));
   if (ticketCount !== N) throw new Error(`generated ${ticketCount} tickets, expected ${N}`);
   console.log(`bench: generated ${N} tickets in ${((Date.now() - generated) / 1000).toFixed(1)} s`);
