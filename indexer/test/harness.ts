@@ -18,6 +18,14 @@ const running = new Set<ChildProcess>();
 process.on("exit", () => {
   for (const child of running) killGroup(child, "SIGKILL");
 });
+// A signal would end the process without "exit" handlers: turn it into an exit so they run (the
+// services started here live in their own process groups and would otherwise outlive it).
+for (const [signal, code] of [
+  ["SIGTERM", 143],
+  ["SIGINT", 130],
+] as const) {
+  process.once(signal, () => process.exit(code));
+}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -307,7 +315,9 @@ export function deployCareLedger(
   );
   if (result.status !== 0) throw new Error(`deploy failed:\n${result.stdout}\n${result.stderr}`);
   const deploymentDir = path.join(repoRoot, "deploy", "deployments", deploymentId);
-  return { deploymentDir, forget: () => rmSync(deploymentDir, { recursive: true, force: true }) };
+  const forget = () => rmSync(deploymentDir, { recursive: true, force: true });
+  process.on("exit", forget); // also when a test is interrupted before its after() hook
+  return { deploymentDir, forget };
 }
 
 export interface WebhookService {
