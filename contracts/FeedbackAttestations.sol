@@ -10,7 +10,7 @@ import {ISupportDesk} from "./interfaces/ISupportDesk.sol";
 /// staff answers each record once; amendments are new records that point at the ones they supersede.
 /// Per-merchant aggregates (count, sum, 1..5 histogram) are O(1) reads.
 /// @dev Gas design (target: `attest` <= 80,000 gas including the 21,000 base). A first rating
-/// - reads the desk once (`ticketCore`: customer, merchant, status);
+/// - reads the desk once (`ticketFacts`: customer, merchant, status, verified);
 /// - sets its ticket's 4-bit entry in a rating word shared by 64 consecutive ticket ids (a warm update of
 ///   an existing slot for all but the first rating among those 64 tickets, the way OpenZeppelin's
 ///   `BitMaps` share a slot between 256 flags);
@@ -80,6 +80,10 @@ contract FeedbackAttestations is IFeedbackAttestations, ERC2771Context {
     /// `count` and `sum` are derived from the histogram, so a rating moves one counter and nothing else.
     mapping(uint32 merchantId => uint256 packed) private _histograms;
 
+    /// @dev The same histogram, counting only the ratings of verified tickets (opened with an order receipt):
+    /// a merchant's verified-purchase rating, next to its overall one.
+    mapping(uint32 merchantId => uint256 packed) private _verifiedHistograms;
+
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
@@ -102,17 +106,14 @@ contract FeedbackAttestations is IFeedbackAttestations, ERC2771Context {
     ) external returns (uint256 feedbackId) {
         _checkRating(rating);
         address sender = _msgSender();
-        (address customer, uint32 merchantId, ISupportDesk.Status status) = _DESK.ticketCore(ticketId);
+        (address customer, uint32 merchantId, ISupportDesk.Status status, bool verified) = _DESK.ticketFacts(
+            ticketId
+        );
         if (sender != customer) revert FeedbackNotCustomer(ticketId, sender);
         if (status != ISupportDesk.Status.Resolved && status != ISupportDesk.Status.Closed) {
             revert FeedbackTicketNotResolved(ticketId, uint8(status));
         }
-        (uint256 wordIndex, uint256 shift) = _entryPosition(ticketId);
-        uint256 word = _ratingWords[wordIndex];
-        uint256 entry = (word >> shift) & _ENTRY_MASK;
-        if (entry != 0) revert FeedbackAlreadyGiven(ticketId, _currentFeedbackId(ticketId, entry));
-
-        _ratingWords[wordIndex] = word | (uint256(rating) << shift);
+        _setFirstRating(ticketId, rating);
         // Revision 0. The desk numbers tickets from 1 with a counter, so `ticketId << 8` cannot overflow.
         feedbackId = ticketId << _REVISION_BITS;
         if (commentHash != 0) _comments[feedbackId] = commentHash;
@@ -121,6 +122,7 @@ contract FeedbackAttestations is IFeedbackAttestations, ERC2771Context {
             // ticket (opened, resolved and rated: well over 100,000 gas), and 2^51 of them would take
             // more than 10^20 gas, millions of years of blocks.
             _histograms[merchantId] += _bucketUnit(rating);
+            if (verified) _verifiedHistograms[merchantId] += _bucketUnit(rating);
         }
         emit FeedbackAttested(feedbackId, ticketId, merchantId, customer, rating, commentHash);
     }
@@ -146,30 +148,38 @@ contract FeedbackAttestations is IFeedbackAttestations, ERC2771Context {
         bytes32 commentHash
     ) external returns (uint256 newFeedbackId) {
         _checkRating(rating);
-        (uint256 ticketId, uint256 revision, uint256 entry, uint256 history) = _load(feedbackId);
-        (address customer, uint32 merchantId, ) = _DESK.ticketCore(ticketId);
-        address sender = _msgSender();
-        if (sender != customer) revert FeedbackNotCustomer(ticketId, sender);
-        _checkCurrent(feedbackId, revision, history);
-        if (revision == _MAX_AMENDMENTS) revert FeedbackTooManyAmendments(ticketId, _MAX_AMENDMENTS);
+        uint256 ticketId;
+        address customer;
+        uint32 merchantId;
+        bool verified;
+        uint8 previousRating;
+        {
+            uint256 revision;
+            uint256 entry;
+            uint256 history;
+            (ticketId, revision, entry, history) = _load(feedbackId);
+            (customer, merchantId, , verified) = _DESK.ticketFacts(ticketId);
+            address sender = _msgSender();
+            if (sender != customer) revert FeedbackNotCustomer(ticketId, sender);
+            _checkCurrent(feedbackId, revision, history);
+            if (revision == _MAX_AMENDMENTS) revert FeedbackTooManyAmendments(ticketId, _MAX_AMENDMENTS);
 
-        uint8 previousRating = _ratingOf(entry, history, revision);
-        if (revision == 0) {
-            (uint256 wordIndex, uint256 shift) = _entryPosition(ticketId);
-            _ratingWords[wordIndex] |= _AMENDED_FLAG << shift;
+            previousRating = _ratingOf(entry, history, revision);
+            if (revision == 0) {
+                (uint256 wordIndex, uint256 shift) = _entryPosition(ticketId);
+                _ratingWords[wordIndex] |= _AMENDED_FLAG << shift;
+            }
+            unchecked {
+                // The new revision's 3 rating bits are still 0, so OR-ing the rating in is exact.
+                _amendments[ticketId] =
+                    (history + 1) | (uint256(rating) << (_REVISION_BITS + _RATING_BITS * revision));
+            }
         }
         unchecked {
             // revision < 15 here: the new revision stays in the 8 revision bits of the slot and of the id.
             newFeedbackId = feedbackId + 1;
-            // The new revision's 3 rating bits are still 0, so OR-ing the rating in is exact.
-            _amendments[ticketId] =
-                (history + 1) | (uint256(rating) << (_REVISION_BITS + _RATING_BITS * revision));
-            // The old rating's bucket holds at least this record; the new one cannot overflow (see attest).
-            _histograms[merchantId] =
-                _histograms[merchantId] -
-                _bucketUnit(previousRating) +
-                _bucketUnit(rating);
         }
+        _moveRating(merchantId, verified, previousRating, rating);
         if (commentHash != 0) _comments[newFeedbackId] = commentHash;
         emit FeedbackAttested(newFeedbackId, ticketId, merchantId, customer, rating, commentHash);
         emit FeedbackAmended(feedbackId, newFeedbackId, ticketId, previousRating, rating);
@@ -218,7 +228,45 @@ contract FeedbackAttestations is IFeedbackAttestations, ERC2771Context {
     function merchantStats(
         uint32 merchantId
     ) external view returns (uint256 count, uint256 sum, uint256[5] memory histogram) {
-        uint256 packed = _histograms[merchantId];
+        return _stats(_histograms[merchantId]);
+    }
+
+    /// @inheritdoc IFeedbackAttestations
+    function verifiedMerchantStats(
+        uint32 merchantId
+    ) external view returns (uint256 count, uint256 sum, uint256[5] memory histogram) {
+        return _stats(_verifiedHistograms[merchantId]);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Writes ticket `ticketId`'s first rating into its entry; reverts if it was rated already.
+    function _setFirstRating(uint256 ticketId, uint8 rating) internal {
+        (uint256 wordIndex, uint256 shift) = _entryPosition(ticketId);
+        uint256 word = _ratingWords[wordIndex];
+        uint256 entry = (word >> shift) & _ENTRY_MASK;
+        if (entry != 0) revert FeedbackAlreadyGiven(ticketId, _currentFeedbackId(ticketId, entry));
+        _ratingWords[wordIndex] = word | (uint256(rating) << shift);
+    }
+
+    /// @dev Moves one rating of merchant `merchantId` from `previous` to `rating` stars (an amendment), in the
+    /// verified histogram too for a verified ticket.
+    function _moveRating(uint32 merchantId, bool verified, uint8 previous, uint8 rating) internal {
+        unchecked {
+            // The old rating's bucket holds at least this record; the new one cannot overflow (see attest).
+            uint256 delta = _bucketUnit(rating) - _bucketUnit(previous);
+            // Modular arithmetic: adding (new - old) mod 2^256 is exact because the old bucket is >= 1.
+            _histograms[merchantId] += delta;
+            if (verified) _verifiedHistograms[merchantId] += delta;
+        }
+    }
+
+    /// @dev Count, sum and 1..5 histogram of a packed histogram slot.
+    function _stats(
+        uint256 packed
+    ) internal pure returns (uint256 count, uint256 sum, uint256[5] memory histogram) {
         for (uint256 i = 0; i < 5; ++i) {
             uint256 stars = (packed >> (_BUCKET_BITS * i)) & _BUCKET_MASK;
             histogram[i] = stars;
@@ -226,10 +274,6 @@ contract FeedbackAttestations is IFeedbackAttestations, ERC2771Context {
             sum += stars * (i + 1);
         }
     }
-
-    /*//////////////////////////////////////////////////////////////
-                                INTERNAL
-    //////////////////////////////////////////////////////////////*/
 
     /// @dev Reverts unless `rating` is 1..5.
     function _checkRating(uint8 rating) internal pure {

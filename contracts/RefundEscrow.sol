@@ -36,15 +36,28 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     //////////////////////////////////////////////////////////////*/
 
     /// @dev A refund's hot fields, one slot:
-    /// slot 0: ticketId (64) | merchantId (32) | status (8) | deadline (40) | amount (112)
+    /// slot 0: ticketId (48) | merchantId (32) | status (8) | deadline (40) | amount (112) | terms (16)
+    /// `terms` is the merchant's terms version at request (its dispute window and arbiter). Ticket ids fit
+    /// 48 bits: each costs a transaction, and 2^48 of them is beyond any chain's lifetime (SafeCast checks).
     /// Its token lives in `_refundTokens` (the refund's second slot), written only for ERC-20 refunds, so an
     /// ETH refund writes one new slot.
     struct RefundCore {
-        uint64 ticketId;
+        uint48 ticketId;
         uint32 merchantId;
         RefundStatus status;
         uint40 deadline;
         uint112 amount;
+        uint16 terms;
+    }
+
+    /// @dev A limited agent's allowance in one token, one slot:
+    /// slot 0: limit (96) | spent (96) | periodStart (32) | period (32)
+    /// `period` 0 means no limit is set. `spent` counts payouts since `periodStart`.
+    struct Allowance {
+        uint96 limit;
+        uint96 spent;
+        uint32 periodStart;
+        uint32 period;
     }
 
     /// @dev A merchant's books for one token, one slot: available (128) | locked (128).
@@ -63,15 +76,17 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     }
 
     /// @dev An owed compensation claim.
-    /// slot 0: customer (160) | merchantId (32) | ticketId (64)
-    /// slot 1: token (160) | paid (8) | spare (88)
+    /// slot 0: customer (160) | merchantId (32) | ticketId (48) | paid (8) | spare (8)
+    /// slot 1: token (160) | spare (96)
     /// slot 2: amount (128) | coveredAt (128)
+    /// `paid` shares the customer's slot, which is never zero: marking a claim paid updates a slot instead of
+    /// creating one (for an ETH claim the token slot is all zeros), 17,100 gas less per settlement.
     struct OwedRecord {
         address customer;
         uint32 merchantId;
-        uint64 ticketId;
-        address token;
+        uint48 ticketId;
         bool paid;
+        address token;
         uint128 amount;
         uint128 coveredAt;
     }
@@ -83,6 +98,17 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     /// gas-burning receiver can cost the payer (an approving agent, or a keeper executing a refund).
     /// A receiver that fails within it gets the amount as a credit instead (`RefundPaid(..., true)`).
     uint256 private constant _ETH_PUSH_GAS = 50_000;
+
+    /// @dev Gas a compensation payout in an ERC-20 may use. Compensation is paid inside calls that protect the
+    /// customer (escalating, cancelling, reopening) or by keepers; a merchant's token that burns all the gas
+    /// it is given must not make those calls cost millions of gas. A plain ERC-20 transfer needs 30,000 to
+    /// 60,000 (a cold balance slot and a proxy hop included); 100,000 leaves headroom, and a token that needs
+    /// more pays the customer through a credit instead (`credited`), withdrawn with all the gas it needs.
+    uint256 private constant _TOKEN_PUSH_GAS = 100_000;
+
+    /// @dev The longest allowance period, and the largest limit (96 bits of the allowance slot).
+    uint32 private constant _MAX_ALLOWANCE_PERIOD = 365 days;
+    uint256 private constant _MAX_ALLOWANCE = type(uint96).max;
 
     /// @dev The largest refund amount (112 bits of the refund slot).
     uint256 private constant _MAX_REFUND = type(uint112).max;
@@ -102,6 +128,9 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     mapping(address account => mapping(address token => uint256 amount)) private _credits;
     mapping(uint32 merchantId => mapping(address token => OwedBook book)) private _owedBooks;
     mapping(uint256 owedId => OwedRecord claim) private _owedClaims;
+    mapping(uint32 merchantId => mapping(bytes32 orderRef => uint256 amount)) private _orderRefunded;
+    mapping(uint32 merchantId => mapping(address agent => mapping(address token => Allowance allowance)))
+        private _allowances;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTRUCTOR
@@ -170,6 +199,30 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         _send(to, token, amount);
     }
 
+    /// @inheritdoc IRefundEscrow
+    function setRefundAllowance(
+        uint32 merchantId,
+        address agent,
+        address token,
+        uint256 limit,
+        uint32 period
+    ) external {
+        address sender = _msgSender();
+        address admin = _DESK.merchantAdmin(merchantId);
+        if (admin == address(0)) revert EscrowUnknownMerchant(merchantId);
+        if (sender != admin) revert EscrowNotMerchantAdmin(merchantId, sender);
+        if (period > _MAX_ALLOWANCE_PERIOD) revert EscrowInvalidAllowancePeriod(period);
+        if (limit > _MAX_ALLOWANCE) revert EscrowAmountTooLarge(limit, _MAX_ALLOWANCE);
+        Allowance storage allowance = _allowances[merchantId][agent][token];
+        if (period == 0) {
+            delete _allowances[merchantId][agent][token];
+        } else {
+            allowance.limit = uint96(limit); // checked above
+            allowance.period = period;
+        }
+        emit RefundAllowanceSet(merchantId, agent, token, period == 0 ? 0 : limit, period, sender);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  REFUNDS
     //////////////////////////////////////////////////////////////*/
@@ -183,26 +236,22 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     ) external nonReentrant returns (uint256 refundId) {
         address sender = _msgSender();
         _checkRefundAmount(token, amount);
-        (address customer, uint32 merchantId, ISupportDesk.Status status, uint32 responseTime) = _DESK
-            .refundContext(ticketId);
-        if (sender != customer) revert EscrowNotCustomer(ticketId, sender);
-        _checkRefundable(ticketId, status);
-        Reserve memory reserve = _reserves[merchantId][token];
-        if (amount > reserve.available) revert InsufficientReserve(reserve.available, amount);
-        // amount <= available: no underflow; available + locked is unchanged, so locked fits 128 bits.
-        unchecked {
-            reserve.available -= uint128(amount);
-            reserve.locked += uint128(amount);
+        uint32 merchantId;
+        uint40 deadline;
+        uint16 terms;
+        {
+            address customer;
+            ISupportDesk.Status status;
+            bool verified;
+            uint32 responseTime;
+            (customer, merchantId, status, verified, responseTime, terms) = _DESK.refundContext(ticketId);
+            if (sender != customer) revert EscrowNotCustomer(ticketId, sender);
+            _checkRefundable(ticketId, status);
+            if (verified) _reserveForOrder(ticketId, merchantId, token, amount);
+            deadline = SafeCast.toUint40(block.timestamp + responseTime);
         }
-        _reserves[merchantId][token] = reserve;
-        refundId = _storeRefund(
-            ticketId,
-            merchantId,
-            RefundStatus.Requested,
-            SafeCast.toUint40(block.timestamp + responseTime),
-            amount,
-            token
-        );
+        _lock(merchantId, token, amount);
+        refundId = _storeRefund(ticketId, merchantId, RefundStatus.Requested, deadline, amount, token, terms);
         emit RefundRequested(refundId, ticketId, sender, token, amount, reasonHash);
     }
 
@@ -244,9 +293,9 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         if (refund.status != RefundStatus.Requested)
             revert EscrowInvalidRefundStatus(refundId, refund.status);
         if (block.timestamp > refund.deadline) revert EscrowResponseDeadlinePassed(refundId, refund.deadline);
-        uint40 disputeDeadline = SafeCast.toUint40(
-            block.timestamp + _DESK.policyOf(refund.merchantId).disputeWindow
-        );
+        // The dispute window of the terms the refund was requested under, whatever changed since.
+        (uint32 disputeWindow, ) = _DESK.disputeTermsAt(refund.merchantId, refund.terms);
+        uint40 disputeDeadline = SafeCast.toUint40(block.timestamp + disputeWindow);
         refund.status = RefundStatus.Rejected;
         refund.deadline = disputeDeadline;
         _refunds[refundId] = refund;
@@ -262,6 +311,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         refund.deadline = 0;
         _refunds[refundId] = refund;
         address token = _refundTokens[refundId];
+        _releaseForOrder(refund);
         uint256 covered = _addToAvailable(refund.merchantId, token, refund.amount, refund.amount);
         emit RejectionFinalized(refundId, _msgSender());
         if (covered != 0) emit OwedCompensationCovered(refund.merchantId, token, covered);
@@ -288,9 +338,9 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         if (refund.status != RefundStatus.Rejected) revert EscrowInvalidRefundStatus(refundId, refund.status);
         if (refund.deadline == 0) revert EscrowRejectionFinal(refundId);
         if (block.timestamp > refund.deadline) revert EscrowDisputeWindowClosed(refundId, refund.deadline);
-        // The merchant's arbiter now, fixed for this dispute: changing the policy later cannot hand a
-        // running dispute to someone else.
-        address arbiter = _DESK.policyOf(refund.merchantId).arbiter;
+        // The arbiter of the terms the refund was requested under, fixed for this dispute: changing or
+        // removing the arbiter later cannot take a running refund's dispute away.
+        (, address arbiter) = _DESK.disputeTermsAt(refund.merchantId, refund.terms);
         if (arbiter == address(0)) revert EscrowNoArbiter(refund.merchantId);
         refund.status = RefundStatus.Disputed;
         refund.deadline = 0;
@@ -315,6 +365,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
             refund.status = RefundStatus.Rejected;
             _refunds[refundId] = refund;
             address token = _refundTokens[refundId];
+            _releaseForOrder(refund);
             uint256 covered = _addToAvailable(refund.merchantId, token, refund.amount, refund.amount);
             emit DisputeResolved(refundId, sender, false);
             if (covered != 0) emit OwedCompensationCovered(refund.merchantId, token, covered);
@@ -333,6 +384,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         refund.deadline = 0;
         _refunds[refundId] = refund;
         address token = _refundTokens[refundId];
+        _releaseForOrder(refund);
         uint256 covered = _addToAvailable(refund.merchantId, token, refund.amount, refund.amount);
         emit RefundCancelled(refundId);
         if (covered != 0) emit OwedCompensationCovered(refund.merchantId, token, covered);
@@ -389,7 +441,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         unchecked {
             book.settled += amount;
         }
-        bool credited = _push(customer, token, amount);
+        bool credited = _pushCompensation(customer, token, amount);
         emit OwedCompensationPaid(owedId, customer, token, amount, credited);
     }
 
@@ -461,7 +513,8 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
                 token: _refundTokens[refundId],
                 amount: refund.amount,
                 status: refund.status,
-                deadline: refund.deadline
+                deadline: refund.deadline,
+                termsVersion: refund.terms
             });
     }
 
@@ -478,6 +531,29 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     /// @inheritdoc IRefundEscrow
     function disputeArbiterOf(uint256 refundId) external view returns (address) {
         return _disputeArbiters[refundId];
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function refundedForOrder(uint32 merchantId, bytes32 orderRef) external view returns (uint256) {
+        return _orderRefunded[merchantId][orderRef];
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function refundAllowanceOf(
+        uint32 merchantId,
+        address agent,
+        address token
+    ) external view returns (RefundAllowance memory view_) {
+        Allowance memory allowance = _allowances[merchantId][agent][token];
+        if (allowance.period == 0) return view_;
+        view_.limited = true;
+        view_.limit = allowance.limit;
+        view_.period = allowance.period;
+        uint256 endsAt = uint256(allowance.periodStart) + allowance.period;
+        if (allowance.periodStart != 0 && block.timestamp < endsAt) {
+            view_.spent = allowance.spent;
+            view_.periodEndsAt = uint64(endsAt);
+        }
     }
 
     /// @inheritdoc IRefundEscrow
@@ -536,11 +612,15 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     ) private returns (uint256 refundId) {
         address sender = _msgSender();
         _checkRefundAmount(token, amount);
-        (address customer, uint32 merchantId, ISupportDesk.Status status) = _DESK.ticketCore(ticketId);
+        (address customer, uint32 merchantId, ISupportDesk.Status status, bool verified) = _DESK.ticketFacts(
+            ticketId
+        );
         _checkStaff(merchantId, sender);
         _checkRefundable(ticketId, status);
+        if (verified) _reserveForOrder(ticketId, merchantId, token, amount);
         _takeAvailable(merchantId, token, amount);
-        refundId = _storeRefund(ticketId, merchantId, RefundStatus.Paid, 0, amount, token);
+        refundId = _storeRefund(ticketId, merchantId, RefundStatus.Paid, 0, amount, token, 0);
+        _spendAllowance(merchantId, sender, token, amount, refundId);
         emit RefundIssued(refundId, ticketId, sender, reasonHash);
         if (resolve) _DESK.resolveByEscrow(ticketId, sender, reasonHash);
         bool credited = _push(customer, token, amount);
@@ -567,6 +647,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
             revert EscrowInvalidRefundStatus(refundId, status);
         }
         address token = _settleLocked(refundId, refund);
+        _spendAllowance(refund.merchantId, sender, token, refund.amount, refundId);
         emit RefundApproved(refundId, sender);
         if (status == RefundStatus.Disputed)
             emit DisputeConceded(refundId, _disputeArbiters[refundId], sender);
@@ -575,11 +656,30 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         _payRefund(refundId, refund.ticketId, token, refund.amount);
     }
 
-    /// @dev Takes `amount` out of the available reserve of `merchantId` in `token` (an issued refund).
+    /// @dev Moves `amount` of merchant `merchantId`'s `token` from available to locked (a requested refund).
+    function _lock(uint32 merchantId, address token, uint256 amount) private {
+        Reserve memory reserve = _reserves[merchantId][token];
+        if (amount > reserve.available) revert InsufficientReserve(reserve.available, amount);
+        // amount <= available: no underflow; available + locked is unchanged, so locked fits 128 bits.
+        unchecked {
+            reserve.available -= uint128(amount);
+            reserve.locked += uint128(amount);
+        }
+        _reserves[merchantId][token] = reserve;
+    }
+
+    /// @dev Takes `amount` out of the available reserve of `merchantId` in `token` (an issued refund), never
+    /// below one ticket's worth of the merchant's deadline compensation: staff can open a ticket for any
+    /// address of theirs, so an issued refund is a way out of the reserve just like a withdrawal.
     function _takeAvailable(uint32 merchantId, address token, uint256 amount) private {
         Reserve storage reserve = _reserves[merchantId][token];
         uint256 available = reserve.available;
         if (amount > available) revert InsufficientReserve(available, amount);
+        ISupportDesk.SlaCompensation memory compensation = _DESK.slaCompensationOf(merchantId);
+        if (compensation.token == token) {
+            uint256 required = uint256(compensation.firstResponseAmount) + compensation.resolutionAmount;
+            if (available - amount < required) revert EscrowIssueUnbacksSla(merchantId, token, required);
+        }
         // amount <= available, a uint128.
         reserve.available = uint128(available - amount);
     }
@@ -611,15 +711,17 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         RefundStatus status,
         uint40 deadline,
         uint256 amount,
-        address token
+        address token,
+        uint16 terms
     ) private returns (uint256 refundId) {
         refundId = ++_refundCount;
         _refunds[refundId] = RefundCore({
-            ticketId: SafeCast.toUint64(ticketId),
+            ticketId: SafeCast.toUint48(ticketId),
             merchantId: merchantId,
             status: status,
             deadline: deadline,
-            amount: uint112(amount) // checked by _checkRefundAmount
+            amount: uint112(amount), // checked by _checkRefundAmount
+            terms: terms
         });
         if (token != address(0)) _refundTokens[refundId] = token;
     }
@@ -654,6 +756,49 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         _reserves[merchantId][token] = reserve;
     }
 
+    /// @dev Counts `amount` against the order of verified ticket `ticketId`: in the order's token, within what
+    /// its receipt's amount leaves.
+    function _reserveForOrder(uint256 ticketId, uint32 merchantId, address token, uint256 amount) private {
+        (, bytes32 orderRef, address orderToken, uint256 orderAmount, ) = _DESK.receiptOf(ticketId);
+        if (token != orderToken) revert EscrowWrongOrderToken(ticketId, orderToken, token);
+        uint256 refunded = _orderRefunded[merchantId][orderRef];
+        // refunded <= orderAmount: every addition below is checked against what is left.
+        uint256 left = orderAmount - refunded;
+        if (amount > left) revert EscrowOrderRefundExceeded(merchantId, orderRef, left, amount);
+        _orderRefunded[merchantId][orderRef] = refunded + amount;
+    }
+
+    /// @dev Gives a released lock (cancelled, finally rejected) back to its order's refundable amount.
+    function _releaseForOrder(RefundCore memory refund) private {
+        (bool verified, bytes32 orderRef, , , ) = _DESK.receiptOf(refund.ticketId);
+        if (!verified) return;
+        // The refund was counted when it was requested, so this never underflows.
+        _orderRefunded[refund.merchantId][orderRef] -= refund.amount;
+    }
+
+    /// @dev Counts a payout by `agent` against its allowance in `token`, if it has one and is not the admin.
+    function _spendAllowance(
+        uint32 merchantId,
+        address agent,
+        address token,
+        uint256 amount,
+        uint256 refundId
+    ) private {
+        Allowance memory allowance = _allowances[merchantId][agent][token];
+        if (allowance.period == 0) return; // no limit set
+        if (agent == _DESK.merchantAdmin(merchantId)) return; // the admin is never limited
+        uint256 spent = allowance.spent;
+        if (block.timestamp >= uint256(allowance.periodStart) + allowance.period) {
+            spent = 0;
+            allowance.periodStart = SafeCast.toUint32(block.timestamp);
+        }
+        uint256 left = allowance.limit - spent; // spent <= limit, kept below
+        if (amount > left) revert EscrowAllowanceExceeded(merchantId, agent, token, left, amount);
+        allowance.spent = uint96(spent + amount); // <= limit, a uint96
+        _allowances[merchantId][agent][token] = allowance;
+        emit RefundAllowanceSpent(merchantId, agent, refundId, token, amount, left - amount);
+    }
+
     /// @dev Pays `amount` to `customer` from the available reserve, as far as it goes, and records the rest
     /// as an owed claim, covered first by the merchant's next deposits in `token`.
     function _compensate(
@@ -678,7 +823,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
             _owedClaims[owedId] = OwedRecord({
                 customer: customer,
                 merchantId: merchantId,
-                ticketId: SafeCast.toUint64(ticketId),
+                ticketId: SafeCast.toUint48(ticketId),
                 token: token,
                 paid: false,
                 amount: uint128(owed), // owed <= amount < 2^97 (two uint96 terms)
@@ -687,7 +832,7 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
             emit SlaCompensationOwed(owedId, ticketId, customer, merchantId, deadlines, token, owed);
         }
         if (paid != 0) {
-            bool credited = _push(customer, token, paid);
+            bool credited = _pushCompensation(customer, token, paid);
             emit SlaCompensationPaid(ticketId, merchantId, customer, deadlines, token, paid, credited);
         }
     }
@@ -737,6 +882,31 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
             success = IERC20(token).trySafeTransfer(to, amount);
         }
         if (!success) {
+            _credits[to][token] += amount;
+            credited = true;
+        }
+    }
+
+    /// @dev Pushes a compensation payout like `_push`, but an ERC-20 transfer gets at most `_TOKEN_PUSH_GAS`:
+    /// compensation is paid inside the customer's own protective calls and keepers' claims, which a
+    /// gas-burning token must not make expensive. A transfer that fails or runs out of that gas becomes a
+    /// credit. Return data is copied only up to one word (a returndata bomb costs the payer nothing), and
+    /// read as `SafeERC20` does: no data from a contract, or `true`, is a success.
+    function _pushCompensation(address to, address token, uint256 amount) private returns (bool credited) {
+        if (token == address(0)) return _push(to, token, amount);
+        bytes memory data = abi.encodeCall(IERC20.transfer, (to, amount));
+        bool success;
+        assembly ("memory-safe") {
+            mstore(0, 0)
+            success := call(_TOKEN_PUSH_GAS, token, 0, add(data, 0x20), mload(data), 0, 0x20)
+            success := and(
+                success,
+                or(and(iszero(returndatasize()), gt(extcodesize(token), 0)), eq(mload(0), 1))
+            )
+        }
+        if (!success) {
+            // The caller holds the reentrancy guard (as for `_push`): the token cannot re-enter before this.
+            // solhint-disable-next-line reentrancy
             _credits[to][token] += amount;
             credited = true;
         }

@@ -4,6 +4,10 @@ pragma solidity 0.8.30;
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {ISupportDesk} from "./interfaces/ISupportDesk.sol";
 import {IRefundEscrow} from "./interfaces/IRefundEscrow.sol";
@@ -14,42 +18,53 @@ import {IRefundEscrow} from "./interfaces/IRefundEscrow.sol";
 /// @dev Storage keeps only what the contract must check; the timeline (messages, notes, reasons,
 /// assignments, policy changes) lives in events. Customers act directly or through the trusted
 /// ERC-2771 forwarder; OpenZeppelin 5's `Multicall` is ERC-2771-aware, so batching keeps the signer.
-contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
+contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev A ticket's hot fields, in one slot so that a customer's message reads one slot and a status
-    /// change writes one:
-    /// slot 0: customer (160) | merchantId (32) | status (8) | priority (8) | flags (8) | clock (40)
+    /// @dev A ticket's hot fields, unpacked in memory. In storage they are one word (`_tickets`), so that a
+    /// customer's message reads one slot and a status change writes one:
+    /// word: customer (160) | merchantId (32) | state (8) | flags (8) | clock (32) | terms (16)
+    ///       bits 0..159    | 160..191        | 192..199  | 200..207  | 208..239   | 240..255
+    /// state: status (3, bits 0..2) | priority (2, bits 3..4) | verified (1, bit 5) | spare (2)
     /// `clock` depends on the status: in Open, InProgress and Escalated it is when the running service
     /// cycle's clock started (moved forward by every pause); in AwaitingCustomer it is how many seconds
     /// of resolution time the cycle had used when it paused; in Resolved and Closed it is when the
-    /// ticket was resolved; in Cancelled it is left as it was.
+    /// ticket was resolved; in Cancelled it is left as it was. Times are 32-bit unix seconds (until 2106;
+    /// `SafeCast` reverts after that rather than wrap).
+    /// `terms` is the merchant's terms version the current cycle started under; from resolution on, the
+    /// version in force at resolution (whose reopen window and auto-close delay then apply).
     struct TicketRecord {
         address customer;
         uint32 merchantId;
         Status status;
         uint8 priority;
+        bool verified;
         uint8 flags;
-        uint40 clock;
+        uint32 clock;
+        uint16 terms;
     }
 
     /// @dev A merchant, laid out so that each hot path reads and writes as few slots as it can:
-    /// slot 0: firstResponseTime (32) | resolutionTime (32) | firstResponseMet (48) | firstResponseMissed (48)
-    ///         | resolutionMet (48) | resolutionMissed (48)   (read to settle a deadline, which also counts it)
+    /// slot 0: firstResponseTime (32) | resolutionTime (32) | firstResponseMet (40) | firstResponseMissed (40)
+    ///         | resolutionMet (40) | resolutionMissed (40) | termsVersion (16) | receiptRequired (8) | spare (8)
+    ///         (read to open a ticket, and to settle a deadline, which also counts it)
     /// slot 1: admin (160) | reopenWindow (32) | autoCloseDelay (32) | refundResponseTime (32)
     /// slot 2: arbiter (160) | disputeWindow (32) | spare (64)
     /// slot 3: pendingAdmin (160) | spare (96)
     /// slot 4: compensation.token (160) | compensation.firstResponseAmount (96)
     /// slot 5: compensation.resolutionAmount (96) | compensation.autoPay (8) | spare (152)
+    /// The 40-bit counters cannot overflow: each count costs a transaction (2^40 is 10^12 of them).
     struct Merchant {
         uint32 firstResponseTime;
         uint32 resolutionTime;
-        uint48 firstResponseMet;
-        uint48 firstResponseMissed;
-        uint48 resolutionMet;
-        uint48 resolutionMissed;
+        uint40 firstResponseMet;
+        uint40 firstResponseMissed;
+        uint40 resolutionMet;
+        uint40 resolutionMissed;
+        uint16 termsVersion;
+        bool receiptRequired;
         address admin;
         uint32 reopenWindow;
         uint32 autoCloseDelay;
@@ -58,6 +73,25 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         uint32 disputeWindow;
         address pendingAdmin;
         SlaCompensation compensation;
+    }
+
+    /// @dev An archived terms version (written once, when the merchant moves on to the next version):
+    /// slot 0: firstResponseTime (32) | resolutionTime (32) | reopenWindow (32) | autoCloseDelay (32)
+    ///         | refundResponseTime (32) | disputeWindow (32) | spare (64)
+    /// slot 1: arbiter (160) | spare (96)
+    /// slot 2-3: compensation, as in `Merchant`
+    struct Terms {
+        Policy policy;
+        SlaCompensation compensation;
+    }
+
+    /// @dev The order behind verified tickets, fixed by its first verified ticket:
+    /// slot 0: token (160) | supportUntil (64) | spare (32)   (supportUntil != 0 marks a known order)
+    /// slot 1: amount (256)
+    struct OrderRecord {
+        address token;
+        uint64 supportUntil;
+        uint256 amount;
     }
 
     /// @dev Ticket flags (TicketRecord.flags). WORKED never clears; the others describe the current cycle.
@@ -71,6 +105,21 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     uint8 private constant _RES_COMPENSATED = 1 << 7; // the resolution miss was compensated
     /// @dev Flags that a reopen keeps: everything else belongs to the cycle that ended.
     uint8 private constant _CYCLE_INDEPENDENT = _WORKED;
+
+    /// @dev Ticket word layout (see `TicketRecord`).
+    uint256 private constant _MERCHANT_SHIFT = 160;
+    uint256 private constant _STATE_SHIFT = 192;
+    uint256 private constant _FLAGS_SHIFT = 200;
+    uint256 private constant _CLOCK_SHIFT = 208;
+    uint256 private constant _TERMS_SHIFT = 240;
+    uint256 private constant _STATUS_MASK = 0x7;
+    uint256 private constant _PRIORITY_SHIFT = 3;
+    uint256 private constant _VERIFIED_BIT = 1 << 5;
+
+    /// @dev EIP-712 type hash of `OrderReceipt` (shared/INTERFACE.md gives the type string).
+    bytes32 private constant _ORDER_RECEIPT_TYPEHASH = keccak256(
+        "OrderReceipt(uint32 merchantId,address customer,bytes32 orderRef,address token,uint256 amount,bytes32 itemsHash,uint64 purchasedAt,uint64 supportUntil)"
+    );
 
     /// @dev Deadline ids, as bits of a mask.
     uint8 private constant _FIRST_RESPONSE = 1;
@@ -105,8 +154,13 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
 
     mapping(uint32 merchantId => Merchant merchant) private _merchants;
     mapping(uint32 merchantId => mapping(address account => uint8 roles)) private _roles;
-    mapping(uint256 ticketId => TicketRecord ticket) private _tickets;
+    mapping(uint256 ticketId => uint256 packed) private _tickets;
     mapping(uint256 ticketId => address agent) private _assignees;
+    mapping(uint32 merchantId => mapping(uint16 version => Terms terms)) private _archivedTerms;
+    mapping(uint32 merchantId => mapping(address signer => bool allowed)) private _orderSigners;
+    mapping(uint32 merchantId => mapping(bytes32 orderRef => OrderRecord order)) private _orders;
+    /// @dev Written for verified tickets only (a verified receipt's orderRef is never 0).
+    mapping(uint256 ticketId => bytes32 orderRef) private _ticketOrders;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTRUCTOR
@@ -115,7 +169,10 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     /// @param trustedForwarder The ERC-2771 forwarder whose relayed calls act for their signer.
     /// @param defaultArbiter The arbiter new merchants get in their default policy (`address(0)`: none,
     /// so their refunds cannot be disputed until they set one).
-    constructor(address trustedForwarder, address defaultArbiter) ERC2771Context(trustedForwarder) {
+    constructor(
+        address trustedForwarder,
+        address defaultArbiter
+    ) ERC2771Context(trustedForwarder) EIP712("CareLedger", "1") {
         _DEFAULT_ARBITER = defaultArbiter;
         _DEPLOYER = msg.sender;
     }
@@ -190,6 +247,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         }
 
         Merchant storage merchant = _merchants[merchantId];
+        _startTermsVersion(merchantId, merchant);
         merchant.firstResponseTime = policy.firstResponseTime;
         merchant.resolutionTime = policy.resolutionTime;
         merchant.reopenWindow = policy.reopenWindow;
@@ -213,8 +271,25 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
                 revert DeskSlaCompensationUnbacked(merchantId, compensation.token, available, required);
             }
         }
-        _merchants[merchantId].compensation = compensation;
+        Merchant storage merchant = _merchants[merchantId];
+        _startTermsVersion(merchantId, merchant);
+        merchant.compensation = compensation;
         emit SlaCompensationSet(merchantId, compensation, sender);
+    }
+
+    /// @inheritdoc ISupportDesk
+    function setOrderSigner(uint32 merchantId, address signer, bool allowed) external {
+        _requireAdmin(merchantId);
+        if (signer == address(0)) revert DeskInvalidOrderSigner(signer);
+        _orderSigners[merchantId][signer] = allowed;
+        emit OrderSignerSet(merchantId, signer, allowed);
+    }
+
+    /// @inheritdoc ISupportDesk
+    function setReceiptRequired(uint32 merchantId, bool required) external {
+        _requireAdmin(merchantId);
+        _merchants[merchantId].receiptRequired = required;
+        emit ReceiptRequirementSet(merchantId, required);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -228,21 +303,33 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         bytes32 contentHash,
         uint8 priority
     ) external returns (uint256 ticketId) {
-        if (priority > _MAX_PRIORITY) revert DeskInvalidPriority(priority);
-        if (merchantId == 0 || merchantId > _merchantCount) revert DeskUnknownMerchant(merchantId);
+        Merchant storage merchant = _openable(merchantId, priority);
+        if (merchant.receiptRequired) revert DeskReceiptRequired(merchantId);
         address customer = _msgSender();
-        ticketId = ++_ticketCount; // 2^64 tickets before this reverts
-
-        _tickets[ticketId] = TicketRecord({
-            customer: customer,
-            merchantId: merchantId,
-            status: Status.Open,
-            priority: priority,
-            flags: 0,
-            clock: uint40(block.timestamp) // seconds fit 40 bits for 34,000 years
-        });
-
+        ticketId = _newTicket(merchantId, merchant, customer, priority, false);
         emit TicketOpened(ticketId, merchantId, customer, orderRef, contentHash, priority);
+    }
+
+    /// @inheritdoc ISupportDesk
+    function openTicketWithReceipt(
+        OrderReceipt calldata receipt,
+        bytes calldata signature,
+        bytes32 contentHash,
+        uint8 priority
+    ) external returns (uint256 ticketId) {
+        uint32 merchantId = receipt.merchantId;
+        Merchant storage merchant = _openable(merchantId, priority);
+        address customer = _msgSender();
+        if (customer != receipt.customer) revert DeskReceiptNotForCaller(receipt.customer, customer);
+        if (block.timestamp > receipt.supportUntil) revert DeskReceiptExpired(receipt.supportUntil);
+        if (receipt.orderRef == 0) revert DeskInvalidOrderRef(receipt.orderRef);
+        address signer = _receiptSigner(merchantId, _hashTypedDataV4(_receiptStructHash(receipt)), signature);
+        _recordOrder(receipt);
+
+        ticketId = _newTicket(merchantId, merchant, customer, priority, true);
+        _ticketOrders[ticketId] = receipt.orderRef;
+        emit TicketOpened(ticketId, merchantId, customer, receipt.orderRef, contentHash, priority);
+        emit TicketVerified(ticketId, receipt.orderRef, signer, receipt.token, receipt.amount);
     }
 
     /// @inheritdoc ISupportDesk
@@ -256,7 +343,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
                 // The customer answered: the resolution clock runs again from where it stopped.
                 _resumeClock(ticket);
                 ticket.status = Status.InProgress;
-                _tickets[ticketId] = ticket;
+                _storeTicket(ticketId, ticket);
                 emit TicketStatusChanged(
                     ticketId,
                     Status.AwaitingCustomer,
@@ -278,13 +365,13 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         Status from = ticket.status;
         if (from == Status.Open) ticket.status = Status.InProgress;
         ticket.flags |= _WORKED;
-        uint8 compensate = _autoCompensation(ticket, merchant, missed);
-        _tickets[ticketId] = ticket;
+        (uint8 compensate, SlaCompensation memory compensation) = _autoCompensation(ticket, merchant, missed);
+        _storeTicket(ticketId, ticket);
 
         if (from == Status.Open)
             emit TicketStatusChanged(ticketId, from, Status.InProgress, sender, contentHash);
         emit MessagePosted(ticketId, sender, contentHash);
-        _payCompensation(ticketId, ticket, merchant, compensate);
+        _payCompensation(ticketId, ticket, compensation, compensate);
     }
 
     /// @inheritdoc ISupportDesk
@@ -299,7 +386,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         _assignees[ticketId] = agent;
         if (ticket.flags & _WORKED == 0) {
             ticket.flags |= _WORKED;
-            _tickets[ticketId] = ticket;
+            _storeTicket(ticketId, ticket);
         }
         emit TicketAssigned(ticketId, agent, sender);
     }
@@ -311,9 +398,9 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         if (ticket.status != Status.InProgress) revert DeskInvalidTransition(ticketId, ticket.status, sender);
 
         // The clock stops: keep how much resolution time the cycle has used so far.
-        ticket.clock = uint40(block.timestamp - ticket.clock); // at most the timestamp itself
+        ticket.clock = uint32(block.timestamp - ticket.clock); // at most the timestamp, which _now() bounds
         ticket.status = Status.AwaitingCustomer;
-        _tickets[ticketId] = ticket;
+        _storeTicket(ticketId, ticket);
 
         emit TicketStatusChanged(ticketId, Status.InProgress, Status.AwaitingCustomer, sender, noteHash);
     }
@@ -333,7 +420,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         if (ticket.status != Status.Resolved) revert DeskInvalidTransition(ticketId, ticket.status, sender);
 
         ticket.status = Status.Closed; // clock keeps the resolution time
-        _tickets[ticketId] = ticket;
+        _storeTicket(ticketId, ticket);
 
         emit TicketStatusChanged(ticketId, Status.Resolved, Status.Closed, sender, bytes32(0));
     }
@@ -343,25 +430,30 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         TicketRecord memory ticket = _ticket(ticketId);
         address sender = _requireCustomer(ticketId, ticket);
         if (ticket.status != Status.Resolved) revert DeskInvalidTransition(ticketId, ticket.status, sender);
-        uint64 closedAt = uint64(ticket.clock) + _merchants[ticket.merchantId].reopenWindow;
+        Merchant storage merchant = _merchants[ticket.merchantId];
+        (uint32 reopenWindow, ) = _resolutionTerms(ticket, merchant);
+        uint64 closedAt = uint64(ticket.clock) + reopenWindow;
         if (block.timestamp > closedAt) revert DeskReopenWindowClosed(ticketId, closedAt);
 
         // The ended cycle's misses that nobody claimed are paid now, whatever the auto-pay setting: the
         // reopen would otherwise forfeit them, since compensation is per cycle.
-        Merchant storage merchant = _merchants[ticket.merchantId];
+        SlaCompensation memory compensation;
         uint8 compensate;
         if (ticket.flags & (_FR_MISSED | _RES_MISSED) != 0 && _escrow != address(0)) {
-            compensate = _compensable(ticket, merchant.compensation);
+            compensation = _cycleCompensation(ticket, merchant);
+            compensate = _compensable(ticket, compensation);
         }
 
-        // A new service cycle: new deadlines from now, nothing of the old cycle's counting carries over.
+        // A new service cycle: new deadlines from now under the current terms, nothing of the old cycle's
+        // counting carries over.
         ticket.status = Status.Open;
-        ticket.clock = uint40(block.timestamp);
+        ticket.clock = _now();
         ticket.flags &= _CYCLE_INDEPENDENT;
-        _tickets[ticketId] = ticket;
+        ticket.terms = merchant.termsVersion;
+        _storeTicket(ticketId, ticket);
 
         emit TicketStatusChanged(ticketId, Status.Resolved, Status.Open, sender, reasonHash);
-        _payCompensation(ticketId, ticket, merchant, compensate);
+        _payCompensation(ticketId, ticket, compensation, compensate);
     }
 
     /// @inheritdoc ISupportDesk
@@ -380,11 +472,11 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         }
         if (from == Status.AwaitingCustomer) _resumeClock(ticket);
         ticket.status = Status.Escalated;
-        uint8 compensate = _autoCompensation(ticket, merchant, missed);
-        _tickets[ticketId] = ticket;
+        (uint8 compensate, SlaCompensation memory compensation) = _autoCompensation(ticket, merchant, missed);
+        _storeTicket(ticketId, ticket);
 
         emit TicketStatusChanged(ticketId, from, Status.Escalated, sender, reasonHash);
-        _payCompensation(ticketId, ticket, merchant, compensate);
+        _payCompensation(ticketId, ticket, compensation, compensate);
     }
 
     /// @inheritdoc ISupportDesk
@@ -398,11 +490,11 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         Merchant storage merchant = _merchants[ticket.merchantId];
         uint8 missed = _settleMisses(ticketId, ticket, merchant);
         ticket.status = Status.Cancelled;
-        uint8 compensate = _autoCompensation(ticket, merchant, missed);
-        _tickets[ticketId] = ticket;
+        (uint8 compensate, SlaCompensation memory compensation) = _autoCompensation(ticket, merchant, missed);
+        _storeTicket(ticketId, ticket);
 
         emit TicketStatusChanged(ticketId, Status.Open, Status.Cancelled, sender, bytes32(0));
-        _payCompensation(ticketId, ticket, merchant, compensate);
+        _payCompensation(ticketId, ticket, compensation, compensate);
     }
 
     /// @inheritdoc ISupportDesk
@@ -410,11 +502,18 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         TicketRecord memory ticket = _ticket(ticketId);
         address sender = _msgSender();
         if (ticket.status != Status.Resolved) revert DeskInvalidTransition(ticketId, ticket.status, sender);
-        uint64 closableAt = uint64(ticket.clock) + _merchants[ticket.merchantId].autoCloseDelay;
+        // Only once the customer's reopen window has ended (its last second included) and the auto-close
+        // delay has passed: with the two equal, closing at the window's last second would cut it short.
+        (uint32 reopenWindow, uint32 autoCloseDelay) = _resolutionTerms(
+            ticket,
+            _merchants[ticket.merchantId]
+        );
+        uint32 delay = autoCloseDelay > reopenWindow ? autoCloseDelay : reopenWindow + 1;
+        uint64 closableAt = uint64(ticket.clock) + delay;
         if (block.timestamp < closableAt) revert DeskAutoCloseNotDue(ticketId, closableAt);
 
         ticket.status = Status.Closed;
-        _tickets[ticketId] = ticket;
+        _storeTicket(ticketId, ticket);
 
         emit TicketStatusChanged(ticketId, Status.Resolved, Status.Closed, sender, bytes32(0));
     }
@@ -457,11 +556,11 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         Merchant storage merchant = _merchants[ticket.merchantId];
         if (_isActive(ticket.status)) _settleMisses(ticketId, ticket, merchant);
 
-        compensation = merchant.compensation;
+        compensation = _cycleCompensation(ticket, merchant);
         deadlines = _compensable(ticket, compensation);
         if (deadlines == 0) revert DeskNothingToCompensate(ticketId);
         ticket.flags |= _compensatedFlags(deadlines);
-        _tickets[ticketId] = ticket;
+        _storeTicket(ticketId, ticket);
 
         return (ticket.customer, ticket.merchantId, deadlines, compensation);
     }
@@ -492,7 +591,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
 
     /// @inheritdoc ISupportDesk
     function statusOf(uint256 ticketId) external view returns (Status) {
-        return _tickets[ticketId].status;
+        return Status((_tickets[ticketId] >> _STATE_SHIFT) & _STATUS_MASK);
     }
 
     /// @inheritdoc ISupportDesk
@@ -526,6 +625,8 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         view_.resolutionMissed = resolutionMissed;
         view_.firstResponseCompensated = ticket.flags & _FR_COMPENSATED != 0;
         view_.resolutionCompensated = ticket.flags & _RES_COMPENSATED != 0;
+        view_.verified = ticket.verified;
+        view_.termsVersion = ticket.terms;
     }
 
     /// @inheritdoc ISupportDesk
@@ -537,16 +638,79 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     }
 
     /// @inheritdoc ISupportDesk
+    function ticketFacts(
+        uint256 ticketId
+    ) external view returns (address customer, uint32 merchantId, Status status, bool verified) {
+        TicketRecord memory ticket = _ticket(ticketId);
+        return (ticket.customer, ticket.merchantId, ticket.status, ticket.verified);
+    }
+
+    /// @inheritdoc ISupportDesk
     function refundContext(
         uint256 ticketId
-    ) external view returns (address customer, uint32 merchantId, Status status, uint32 refundResponseTime) {
+    )
+        external
+        view
+        returns (
+            address customer,
+            uint32 merchantId,
+            Status status,
+            bool verified,
+            uint32 refundResponseTime,
+            uint16 termsVersion
+        )
+    {
         TicketRecord memory ticket = _ticket(ticketId);
+        Merchant storage merchant = _merchants[ticket.merchantId];
         return (
             ticket.customer,
             ticket.merchantId,
             ticket.status,
-            _merchants[ticket.merchantId].refundResponseTime
+            ticket.verified,
+            merchant.refundResponseTime,
+            merchant.termsVersion
         );
+    }
+
+    /// @inheritdoc ISupportDesk
+    function receiptOf(
+        uint256 ticketId
+    )
+        external
+        view
+        returns (bool verified, bytes32 orderRef, address token, uint256 amount, uint64 supportUntil)
+    {
+        TicketRecord memory ticket = _ticket(ticketId);
+        if (!ticket.verified) return (false, 0, address(0), 0, 0);
+        orderRef = _ticketOrders[ticketId];
+        OrderRecord storage order = _orders[ticket.merchantId][orderRef];
+        return (true, orderRef, order.token, order.amount, order.supportUntil);
+    }
+
+    /// @inheritdoc ISupportDesk
+    function isOrderSigner(uint32 merchantId, address signer) external view returns (bool) {
+        return _orderSigners[merchantId][signer];
+    }
+
+    /// @inheritdoc ISupportDesk
+    function receiptRequired(uint32 merchantId) external view returns (bool) {
+        return _merchants[merchantId].receiptRequired;
+    }
+
+    /// @inheritdoc ISupportDesk
+    function disputeTermsAt(
+        uint32 merchantId,
+        uint16 version
+    ) external view returns (uint32 disputeWindow, address arbiter) {
+        Merchant storage merchant = _merchants[merchantId];
+        if (version == merchant.termsVersion) return (merchant.disputeWindow, merchant.arbiter);
+        Policy storage policy = _archivedTerms[merchantId][version].policy;
+        return (policy.disputeWindow, policy.arbiter);
+    }
+
+    /// @inheritdoc ISupportDesk
+    function termsVersionOf(uint32 merchantId) external view returns (uint16) {
+        return _merchants[merchantId].termsVersion;
     }
 
     /// @inheritdoc ISupportDesk
@@ -614,6 +778,10 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     //////////////////////////////////////////////////////////////*/
 
     /// @dev Moves an active ticket to Resolved; resolving also answers a ticket nobody answered yet.
+    /// The resolved ticket then runs under the terms version in force now (its reopen window and auto-close
+    /// delay). If that is not the version its cycle ran under, the cycle's misses are settled first under the
+    /// cycle's own terms: what they promised and nobody was paid yet is paid now, and a miss they did not
+    /// compensate is marked so that no later claim is paid under the newer terms.
     function _resolve(
         uint256 ticketId,
         TicketRecord memory ticket,
@@ -630,13 +798,23 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
 
         Status from = ticket.status;
         ticket.status = Status.Resolved;
-        ticket.clock = uint40(block.timestamp);
+        ticket.clock = _now();
         ticket.flags |= _WORKED;
-        uint8 compensate = _autoCompensation(ticket, merchant, missed);
-        _tickets[ticketId] = ticket;
+        (uint8 compensate, SlaCompensation memory compensation) = _autoCompensation(ticket, merchant, missed);
+        uint16 current = merchant.termsVersion;
+        if (ticket.terms != current) {
+            if (ticket.flags & (_FR_MISSED | _RES_MISSED) != 0 && _escrow != address(0)) {
+                compensation = _cycleCompensation(ticket, merchant);
+                compensate |= _compensable(ticket, compensation);
+            }
+            // Every miss of the ended cycle is now settled under its own terms.
+            ticket.flags |= _compensatedFlags(_missedDeadlines(ticket.flags));
+            ticket.terms = current;
+        }
+        _storeTicket(ticketId, ticket);
 
         emit TicketStatusChanged(ticketId, from, Status.Resolved, actor, resolutionHash);
-        _payCompensation(ticketId, ticket, merchant, compensate);
+        _payCompensation(ticketId, ticket, compensation, compensate);
     }
 
     /// @dev Records the cycle's first response and, unless already counted, counts its deadline.
@@ -648,7 +826,8 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     ) private returns (uint8 missed) {
         ticket.flags |= _RESPONDED;
         if (ticket.flags & _FR_SETTLED != 0) return 0;
-        uint64 dueAt = uint64(ticket.clock) + merchant.firstResponseTime;
+        (uint32 firstResponseTime, ) = _cycleTimes(ticket, merchant);
+        uint64 dueAt = uint64(ticket.clock) + firstResponseTime;
         return _count(ticketId, ticket, merchant, _FIRST_RESPONSE, dueAt, block.timestamp <= dueAt);
     }
 
@@ -692,25 +871,26 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         return met ? 0 : deadline;
     }
 
-    /// @dev Which of the `missed` deadlines are paid right away (auto-pay), marked compensated on the
-    /// ticket before it is stored, so the escrow is called only after every effect.
+    /// @dev Which of the `missed` deadlines are paid right away (auto-pay) under the cycle's terms, marked
+    /// compensated on the ticket before it is stored, so the escrow is called only after every effect.
     function _autoCompensation(
         TicketRecord memory ticket,
         Merchant storage merchant,
         uint8 missed
-    ) private view returns (uint8 compensate) {
-        if (missed == 0 || _escrow == address(0)) return 0;
-        SlaCompensation memory compensation = merchant.compensation;
-        if (!compensation.autoPay) return 0;
+    ) private view returns (uint8 compensate, SlaCompensation memory compensation) {
+        if (missed == 0 || !ticket.verified || _escrow == address(0)) return (0, compensation);
+        compensation = _cycleCompensation(ticket, merchant);
+        if (!compensation.autoPay) return (0, compensation);
         compensate = _compensable(ticket, compensation) & missed;
         ticket.flags |= _compensatedFlags(compensate);
     }
 
-    /// @dev Calls the escrow to pay auto-paid compensation (the interaction, after all effects).
+    /// @dev Calls the escrow to pay compensation for `compensate` under `compensation` (the interaction,
+    /// after all effects).
     function _payCompensation(
         uint256 ticketId,
         TicketRecord memory ticket,
-        Merchant storage merchant,
+        SlaCompensation memory compensation,
         uint8 compensate
     ) private {
         if (compensate == 0) return;
@@ -719,15 +899,17 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
             ticket.merchantId,
             ticket.customer,
             compensate,
-            merchant.compensation
+            compensation
         );
     }
 
-    /// @dev Deadlines of the cycle that were missed, are not compensated yet, and carry an amount.
+    /// @dev Deadlines of the cycle that were missed, are not compensated yet, and carry an amount; only a
+    /// verified ticket is compensated (a ticket anyone can open must not be a claim on the reserve).
     function _compensable(
         TicketRecord memory ticket,
         SlaCompensation memory compensation
     ) private pure returns (uint8 deadlines) {
+        if (!ticket.verified) return 0;
         if (
             ticket.flags & (_FR_MISSED | _FR_COMPENSATED) == _FR_MISSED &&
             compensation.firstResponseAmount != 0
@@ -740,6 +922,12 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         }
     }
 
+    /// @dev The mask of the cycle's missed deadlines.
+    function _missedDeadlines(uint8 flags) private pure returns (uint8 deadlines) {
+        if (flags & _FR_MISSED != 0) deadlines = _FIRST_RESPONSE;
+        if (flags & _RES_MISSED != 0) deadlines |= _RESOLUTION;
+    }
+
     function _compensatedFlags(uint8 deadlines) private pure returns (uint8 flags) {
         if (deadlines & _FIRST_RESPONSE != 0) flags = _FR_COMPENSATED;
         if (deadlines & _RESOLUTION != 0) flags |= _RES_COMPENSATED;
@@ -747,7 +935,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
 
     /// @dev Restarts a paused clock so that the used resolution time is kept.
     function _resumeClock(TicketRecord memory ticket) private view {
-        ticket.clock = uint40(block.timestamp - ticket.clock); // elapsed <= now, so no underflow
+        ticket.clock = uint32(block.timestamp - ticket.clock); // elapsed <= now, so no underflow
     }
 
     /// @dev The first response's due time while it is pending (0 otherwise) and whether it is missed.
@@ -758,7 +946,8 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
         missed = ticket.flags & _FR_MISSED != 0;
         // Pending only before the first response, in Open or Escalated, where the clock is the cycle start.
         if (ticket.flags & _RESPONDED != 0 || !_isActive(ticket.status)) return (0, missed);
-        dueAt = uint64(ticket.clock) + merchant.firstResponseTime;
+        (uint32 firstResponseTime, ) = _cycleTimes(ticket, merchant);
+        dueAt = uint64(ticket.clock) + firstResponseTime;
         missed = missed || block.timestamp > dueAt;
     }
 
@@ -770,13 +959,14 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     ) private view returns (uint64 dueAt, bool missed, bool paused) {
         missed = ticket.flags & _RES_MISSED != 0;
         if (!_isActive(ticket.status)) return (0, missed, false);
+        (, uint32 resolutionTime) = _cycleTimes(ticket, merchant);
         if (ticket.status == Status.AwaitingCustomer) {
             // clock holds the resolution time used; it would fall due this much after the customer answers.
             uint256 used = ticket.clock;
-            dueAt = uint64(block.timestamp + merchant.resolutionTime - used);
-            return (dueAt, missed || used > merchant.resolutionTime, true);
+            dueAt = uint64(block.timestamp + resolutionTime - used);
+            return (dueAt, missed || used > resolutionTime, true);
         }
-        dueAt = uint64(ticket.clock) + merchant.resolutionTime;
+        dueAt = uint64(ticket.clock) + resolutionTime;
         missed = missed || block.timestamp > dueAt;
     }
 
@@ -802,8 +992,162 @@ contract SupportDesk is ISupportDesk, ERC2771Context, Multicall {
     }
 
     function _ticket(uint256 ticketId) private view returns (TicketRecord memory ticket) {
-        ticket = _tickets[ticketId];
+        ticket = _unpack(_tickets[ticketId]);
         if (ticket.status == Status.None) revert DeskUnknownTicket(ticketId);
+    }
+
+    /// @dev Decodes a ticket word (layout at `TicketRecord`).
+    function _unpack(uint256 word) private pure returns (TicketRecord memory ticket) {
+        uint256 state = uint8(word >> _STATE_SHIFT);
+        ticket.customer = address(uint160(word));
+        ticket.merchantId = uint32(word >> _MERCHANT_SHIFT);
+        ticket.status = Status(state & _STATUS_MASK); // 3 bits: 0..7, every one a Status
+        ticket.priority = uint8((state >> _PRIORITY_SHIFT) & _MAX_PRIORITY);
+        ticket.verified = state & _VERIFIED_BIT != 0;
+        ticket.flags = uint8(word >> _FLAGS_SHIFT);
+        ticket.clock = uint32(word >> _CLOCK_SHIFT);
+        ticket.terms = uint16(word >> _TERMS_SHIFT);
+    }
+
+    /// @dev Encodes and writes a ticket word (layout at `TicketRecord`); priority <= 3 is checked on open.
+    function _storeTicket(uint256 ticketId, TicketRecord memory ticket) private {
+        uint256 state =
+            uint256(ticket.status) |
+                (uint256(ticket.priority) << _PRIORITY_SHIFT) |
+                (ticket.verified ? _VERIFIED_BIT : 0);
+        _tickets[ticketId] =
+            uint256(uint160(ticket.customer)) |
+            (uint256(ticket.merchantId) << _MERCHANT_SHIFT) |
+            (state << _STATE_SHIFT) |
+            (uint256(ticket.flags) << _FLAGS_SHIFT) |
+            (uint256(ticket.clock) << _CLOCK_SHIFT) |
+            (uint256(ticket.terms) << _TERMS_SHIFT);
+    }
+
+    /// @dev Now, as a ticket clock (reverts after 2106 instead of wrapping).
+    function _now() private view returns (uint32) {
+        return SafeCast.toUint32(block.timestamp);
+    }
+
+    /// @dev Checks what every ticket opening checks and returns the merchant.
+    function _openable(uint32 merchantId, uint8 priority) private view returns (Merchant storage merchant) {
+        if (priority > _MAX_PRIORITY) revert DeskInvalidPriority(priority);
+        if (merchantId == 0 || merchantId > _merchantCount) revert DeskUnknownMerchant(merchantId);
+        return _merchants[merchantId];
+    }
+
+    /// @dev Writes a new ticket whose first cycle starts now under the merchant's current terms.
+    function _newTicket(
+        uint32 merchantId,
+        Merchant storage merchant,
+        address customer,
+        uint8 priority,
+        bool verified
+    ) private returns (uint256 ticketId) {
+        ticketId = ++_ticketCount; // 2^64 tickets before this reverts
+        _storeTicket(
+            ticketId,
+            TicketRecord({
+                customer: customer,
+                merchantId: merchantId,
+                status: Status.Open,
+                priority: priority,
+                verified: verified,
+                flags: 0,
+                clock: _now(),
+                terms: merchant.termsVersion
+            })
+        );
+    }
+
+    /// @dev The first-response and resolution times of the ticket's cycle (its terms version).
+    function _cycleTimes(
+        TicketRecord memory ticket,
+        Merchant storage merchant
+    ) private view returns (uint32 firstResponseTime, uint32 resolutionTime) {
+        if (ticket.terms == merchant.termsVersion)
+            return (merchant.firstResponseTime, merchant.resolutionTime);
+        Policy storage policy = _archivedTerms[ticket.merchantId][ticket.terms].policy;
+        return (policy.firstResponseTime, policy.resolutionTime);
+    }
+
+    /// @dev The compensation terms of the ticket's cycle (its terms version).
+    function _cycleCompensation(
+        TicketRecord memory ticket,
+        Merchant storage merchant
+    ) private view returns (SlaCompensation memory) {
+        if (ticket.terms == merchant.termsVersion) return merchant.compensation;
+        return _archivedTerms[ticket.merchantId][ticket.terms].compensation;
+    }
+
+    /// @dev The reopen window and auto-close delay of a resolved ticket (the version in force at resolution).
+    function _resolutionTerms(
+        TicketRecord memory ticket,
+        Merchant storage merchant
+    ) private view returns (uint32 reopenWindow, uint32 autoCloseDelay) {
+        if (ticket.terms == merchant.termsVersion) return (merchant.reopenWindow, merchant.autoCloseDelay);
+        Policy storage policy = _archivedTerms[ticket.merchantId][ticket.terms].policy;
+        return (policy.reopenWindow, policy.autoCloseDelay);
+    }
+
+    /// @dev Archives the merchant's current terms under their version and starts the next version; the
+    /// caller then writes the new terms.
+    function _startTermsVersion(uint32 merchantId, Merchant storage merchant) private {
+        uint16 current = merchant.termsVersion;
+        if (current == type(uint16).max) revert DeskTooManyTermsVersions(merchantId);
+        Terms storage archived = _archivedTerms[merchantId][current];
+        archived.policy = _policy(merchant);
+        archived.compensation = merchant.compensation;
+        unchecked {
+            merchant.termsVersion = ++current; // checked against the maximum above
+        }
+        emit TermsVersionStarted(merchantId, current);
+    }
+
+    /// @dev The first verified ticket of an order fixes its terms; later receipts must agree (a later
+    /// `supportUntil` extends the order's support).
+    function _recordOrder(OrderReceipt calldata receipt) private {
+        OrderRecord storage order = _orders[receipt.merchantId][receipt.orderRef];
+        uint64 knownUntil = order.supportUntil;
+        if (knownUntil == 0) {
+            order.token = receipt.token;
+            order.supportUntil = receipt.supportUntil;
+            order.amount = receipt.amount;
+            return;
+        }
+        if (order.token != receipt.token || order.amount != receipt.amount) {
+            revert DeskOrderTermsMismatch(receipt.merchantId, receipt.orderRef, order.token, order.amount);
+        }
+        if (receipt.supportUntil > knownUntil) order.supportUntil = receipt.supportUntil;
+    }
+
+    /// @dev The EIP-712 struct hash of a receipt (every field is static, so the struct encodes in place).
+    function _receiptStructHash(OrderReceipt calldata receipt) private pure returns (bytes32) {
+        return keccak256(abi.encode(_ORDER_RECEIPT_TYPEHASH, receipt));
+    }
+
+    /// @dev The accepted order signer that signed `digest`: an EOA (ECDSA, low-s only), or an ERC-1271
+    /// contract named by the signature's first 20 bytes.
+    function _receiptSigner(
+        uint32 merchantId,
+        bytes32 digest,
+        bytes calldata signature
+    ) private view returns (address signer) {
+        address recovered;
+        if (signature.length == 65) {
+            ECDSA.RecoverError error;
+            (recovered, error, ) = ECDSA.tryRecoverCalldata(digest, signature);
+            if (error == ECDSA.RecoverError.NoError && _orderSigners[merchantId][recovered]) return recovered;
+        }
+        if (signature.length > 20) {
+            signer = address(bytes20(signature[:20]));
+            if (
+                _orderSigners[merchantId][signer] &&
+                SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature[20:])
+            ) return signer;
+        }
+        if (recovered != address(0)) revert DeskNotOrderSigner(merchantId, recovered);
+        revert DeskInvalidReceiptSignature(merchantId, digest);
     }
 
     function _isActive(Status status) private pure returns (bool) {

@@ -19,7 +19,10 @@ export default buildModule("CareLedger", (m) => {
   const forwarder = m.contract("ERC2771Forwarder", ["CareLedger"], { id: "Forwarder" });
 
   const desk = m.contract("SupportDesk", [forwarder, defaultArbiter], { id: "SupportDesk" });
-  const escrow = m.contract("RefundEscrow", [desk, forwarder], { id: "RefundEscrow" });
+  // Fully qualified: OpenZeppelin 4's RefundEscrow (a gas benchmark reference) has the same name.
+  const escrow = m.contract("contracts/RefundEscrow.sol:RefundEscrow", [desk, forwarder], {
+    id: "RefundEscrow",
+  });
   const feedback = m.contract("FeedbackAttestations", [desk, forwarder], {
     id: "FeedbackAttestations",
   });

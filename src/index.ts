@@ -44,6 +44,22 @@ export {
   type ForwardRequestData,
   type ForwardRequestOptions,
   type RelayOptions,
+  type RelayUrlOptions,
 } from "./relay.js";
+export {
+  ORDER_RECEIPT_TYPES,
+  contractSignature,
+  encodeOrderReceipt,
+  hashOrderReceipt,
+  orderReceiptDomain,
+  orderReceiptFromJson,
+  orderReceiptToJson,
+  signOrderReceipt,
+  verifyOrderReceipt,
+  type OrderReceipt,
+  type ReceiptVerification,
+  type SignedOrderReceipt,
+} from "./receipts.js";
+export { agentAllowance, setAgentAllowance, type AgentAllowance } from "./allowances.js";
 export { CareLedgerError } from "./error.js";
 export { decodeRevert, type CareLedgerContractName, type DecodedRevert } from "./revert.js";

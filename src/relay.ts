@@ -1,4 +1,10 @@
-import type { ContractTransactionResponse, Provider, Signer, TypedDataDomain } from "ethers";
+import type {
+  ContractTransactionResponse,
+  Provider,
+  Signer,
+  TransactionResponse,
+  TypedDataDomain,
+} from "ethers";
 
 import type { ERC2771Forwarder } from "./bindings.js";
 import type { CareLedgerClient } from "./client.js";
@@ -33,6 +39,17 @@ export interface ForwardRequestOptions {
 export interface RelayOptions extends ForwardRequestOptions {
   /** Who submits the request and pays its gas. */
   relayer: Signer;
+}
+
+/**
+ * How to relay a forward request through a relayer service (the repository's `relayer/`): it checks the
+ * request, simulates it and submits it, paying the gas. `POST <relayerUrl>/relay` with the signed request.
+ */
+export interface RelayUrlOptions extends ForwardRequestOptions {
+  /** The relayer service's base URL, for example `http://127.0.0.1:8787`. */
+  relayerUrl: string;
+  /** The `fetch` to use; default: the global one. */
+  fetch?: typeof globalThis.fetch;
 }
 
 /** The EIP-712 type of OpenZeppelin's `ERC2771Forwarder` (the nonce is signed, not sent). */
@@ -151,9 +168,15 @@ export async function signForwardRequest(
  * Signs a forward request with `signer` and has `options.relayer` submit it (and pay its gas), so the
  * signer's call is gasless; the contracts see the signer as the caller (`_msgSender()`).
  *
+ * With `options.relayerUrl` instead, a relayer service submits it: the result is the transaction as the
+ * signer's provider sees it (`wait()` for the receipt). A refusal of the service throws a
+ * `CareLedgerError` with its sentence; when the call would revert, the error's `data` holds the revert
+ * data, so `decodeRevert` reads it.
+ *
  * ```ts
  * const data = client.desk.interface.encodeFunctionData("openTicket", [merchantId, orderRef, content, 1]);
  * const tx = await relay(client, customer, client.addresses.supportDesk, data, { relayer });
+ * const viaService = await relay(client, customer, target, data, { relayerUrl: "http://127.0.0.1:8787" });
  * ```
  */
 export async function relay(
@@ -162,10 +185,81 @@ export async function relay(
   target: string,
   data: string,
   options: RelayOptions,
-): Promise<ContractTransactionResponse> {
+): Promise<ContractTransactionResponse>;
+export async function relay(
+  client: CareLedgerClient,
+  signer: Signer,
+  target: string,
+  data: string,
+  options: RelayUrlOptions,
+): Promise<TransactionResponse>;
+export async function relay(
+  client: CareLedgerClient,
+  signer: Signer,
+  target: string,
+  data: string,
+  options: RelayOptions | RelayUrlOptions,
+): Promise<ContractTransactionResponse | TransactionResponse> {
+  if ("relayerUrl" in options) {
+    const { relayerUrl, fetch: fetchFn = globalThis.fetch, ...signing } = options;
+    const request = await signForwardRequest(client, signer, target, data, signing);
+    const hash = await postToRelayer(fetchFn, relayerUrl, request);
+    const provider = client.forwarder.runner?.provider ?? signer.provider;
+    if (provider === null || provider === undefined) {
+      throw new CareLedgerError(
+        "the relayer sent the request, but no provider is there to follow it",
+      );
+    }
+    // The relayer answered after sending: the node it sent to may still be indexing it.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const transaction = await provider.getTransaction(hash);
+      if (transaction !== null) return transaction;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new CareLedgerError(
+      `the relayer sent transaction ${hash}, but the provider does not know it`,
+    );
+  }
   const { relayer, ...signing } = options;
   const request = await signForwardRequest(client, signer, target, data, signing);
   return client.forwarder.connect(relayer).execute(request, { value: request.value });
+}
+
+/** The relayer service's refusal: its sentence, its code and, when the call reverts, the revert data. */
+interface RelayerAnswer {
+  hash?: string;
+  error?: { code?: string; message?: string; revert?: { data?: string } };
+}
+
+/**
+ * Posts a signed request to a relayer service (`POST <url>/relay`, integers as decimal strings) and
+ * returns the hash of the transaction it sent.
+ */
+async function postToRelayer(
+  fetchFn: typeof globalThis.fetch,
+  relayerUrl: string,
+  request: ForwardRequestData,
+): Promise<string> {
+  const response = await fetchFn(
+    new URL("relay", relayerUrl.endsWith("/") ? relayerUrl : `${relayerUrl}/`),
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        ...request,
+        value: request.value.toString(),
+        gas: request.gas.toString(),
+      }),
+    },
+  );
+  const answer = (await response.json()) as RelayerAnswer;
+  if (response.ok && typeof answer.hash === "string") return answer.hash;
+  const error = new CareLedgerError(
+    answer.error?.message ?? `the relayer answered ${response.status} without a reason`,
+  );
+  // `decodeRevert` finds revert data under `data`.
+  Object.assign(error, { code: answer.error?.code, data: answer.error?.revert?.data });
+  throw error;
 }
 
 async function latestTimestamp(provider: Provider): Promise<number> {

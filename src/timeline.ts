@@ -23,6 +23,7 @@ import {
 /** What happened to a ticket, one kind per event. */
 export type TimelineKind =
   | "opened"
+  | "verified"
   | "status"
   | "message"
   | "assigned"
@@ -73,6 +74,8 @@ export interface TimelineEntry {
   orderRef?: string;
   /** `opened`: the merchant. */
   merchantId?: number;
+  /** `verified`: the order signer whose receipt verified the ticket. */
+  signer?: string;
   /** `assigned`: the agent (zero address: unassigned). */
   agent?: string;
   /** `refund-paid`, `sla-compensation-*`: who was (or is to be) paid. */
@@ -142,6 +145,7 @@ export async function ticketTimeline(
       [
         [
           "TicketOpened",
+          "TicketVerified",
           "TicketStatusChanged",
           "MessagePosted",
           "TicketAssigned",
@@ -248,6 +252,14 @@ function entryOf(log: DecodedLog, refundCustomers: ReadonlyMap<bigint, string>):
         orderRef: argString(log, "orderRef"),
         priority: argNumber(log, "priority"),
         merchantId: argNumber(log, "merchantId"),
+      };
+    case "TicketVerified":
+      return {
+        kind: "verified",
+        orderRef: argString(log, "orderRef"),
+        signer: argString(log, "signer"),
+        token: argString(log, "token"),
+        amount: argBigInt(log, "amount"),
       };
     case "TicketStatusChanged":
       return {

@@ -160,6 +160,76 @@ const merchantSla = withAccount(
   .setAction(lazyAction("merchant:sla", () => import("./actions/merchant-sla.js")))
   .build();
 
+const merchantSigner = withAccount(
+  task(
+    "merchant:signer",
+    "[merchant] Accept (or revoke) an order signer whose receipts open verified tickets; admin only",
+  ),
+)
+  .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
+  .addPositionalArgument({
+    name: "signer",
+    description: "The checkout's signing address (an EOA or an ERC-1271 contract such as a Safe)",
+  })
+  .addFlag({ name: "remove", description: "Revoke the signer instead" })
+  .addOption({
+    name: "requireReceipts",
+    description: '"yes" to require a receipt for every ticket, "no" to stop requiring one',
+    defaultValue: "",
+  })
+  .setAction(lazyAction("merchant:signer", () => import("./actions/merchant-signer.js")))
+  .build();
+
+const merchantReceipt = withCommitments(
+  withAccount(
+    task(
+      "merchant:receipt",
+      "[merchant] Sign an order receipt (as a shop's checkout does) and write it to a JSON file; nothing goes on chain",
+    ),
+  ),
+)
+  .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
+  .addOption({ name: "customer", description: "Who may open tickets with it", defaultValue: "" })
+  .addOption({
+    name: "order",
+    description: "The order's reference (kept private: committed)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "items",
+    description: "What was sold: serial numbers, batch ids (kept private: committed)",
+    defaultValue: "",
+  })
+  .addOption({ name: "amount", description: "What the customer paid", defaultValue: "0" })
+  .addOption(tokenOption)
+  .addOption({
+    name: "support",
+    description: "How long tickets may be opened with it (e.g. 30d)",
+    defaultValue: "30d",
+  })
+  .addOption({
+    name: "out",
+    description: "Where to write it (default: receipts/receipt-<merchant>-<order>.json)",
+    defaultValue: "",
+  })
+  .setAction(lazyAction("merchant:receipt", () => import("./actions/merchant-receipt.js")))
+  .build();
+
+const merchantAllowance = withAccount(
+  task(
+    "merchant:allowance",
+    "[merchant] Limit what an agent may pay out in refunds per period (above it the admin approves); admin only",
+  ),
+)
+  .addPositionalArgument({ name: "merchantId", description: "The merchant's id" })
+  .addPositionalArgument({ name: "agent", description: "The agent's address" })
+  .addOption(tokenOption)
+  .addOption({ name: "limit", description: "What it may pay per period", defaultValue: "0" })
+  .addOption({ name: "period", description: "The period (e.g. 1d, 12h)", defaultValue: "1d" })
+  .addFlag({ name: "remove", description: "Remove the limit" })
+  .setAction(lazyAction("merchant:allowance", () => import("./actions/merchant-allowance.js")))
+  .build();
+
 const escrowDeposit = withAccount(
   task("escrow:deposit", "[merchant] Fund a merchant's refund reserve"),
 )
@@ -247,6 +317,12 @@ const ticketOpen = withCommitments(
   .addOption({
     name: "relayer",
     description: "Open it gaslessly: this account (address or index) relays and pays the gas",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "receipt",
+    description:
+      "An order receipt file from the shop (JSON): opens a verified ticket for that order",
     defaultValue: "",
   })
   .setAction(lazyAction("ticket:open", () => import("./actions/ticket-open.js")))
@@ -362,6 +438,9 @@ export const careLedgerTasks: TaskDefinition[] = [
   merchantAgent,
   merchantPolicy,
   merchantSla,
+  merchantSigner,
+  merchantReceipt,
+  merchantAllowance,
   escrowDeposit,
   escrowWithdraw,
   refundApprove,

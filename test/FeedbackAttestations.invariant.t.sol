@@ -5,6 +5,7 @@ import {FeedbackAttestations} from "../contracts/FeedbackAttestations.sol";
 import {SupportDesk} from "../contracts/SupportDesk.sol";
 import {IFeedbackAttestations} from "../contracts/interfaces/IFeedbackAttestations.sol";
 import {ISupportDesk} from "../contracts/interfaces/ISupportDesk.sol";
+import {Receipts} from "./utils/Receipts.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @notice Drives FeedbackAttestations (and the desk's status changes) for several merchants, customers
@@ -21,6 +22,8 @@ contract FeedbackHandler is TestBase {
     uint256 internal constant FIRST_TICKET = FILLER + 1;
     uint256 internal constant LAST_TICKET = FILLER + 24;
     uint256 internal constant MAX_AMENDMENTS = 15;
+    /// @dev The checkout key every merchant accepts order receipts from.
+    uint256 internal constant ORDER_SIGNER_KEY = 0x5167;
 
     SupportDesk public immutable desk;
     FeedbackAttestations public immutable feedback;
@@ -35,6 +38,8 @@ contract FeedbackHandler is TestBase {
     mapping(uint256 feedbackId => bool replied) internal _replied;
     /// @dev Rated tickets, so that amend and reply mostly act on records that exist.
     uint256[] internal _rated;
+    /// @notice The tickets the handler opened with an order receipt (a third of the used ones).
+    mapping(uint256 ticketId => bool verified) public openedWithReceipt;
 
     /// @notice Calls whose outcome differed from the specification.
     uint256 public mismatches;
@@ -54,6 +59,8 @@ contract FeedbackHandler is TestBase {
             desk.setAgent(merchantId, agent, true);
             _admins.push(admin);
             _agents.push(agent);
+            vm.prank(admin);
+            desk.setOrderSigner(merchantId, vm.addr(ORDER_SIGNER_KEY), true);
         }
         for (uint256 i = 0; i < CUSTOMERS; ++i) _customers.push(address(uint160(0xC00000 + i)));
 
@@ -63,8 +70,7 @@ contract FeedbackHandler is TestBase {
         }
         for (uint256 i = 0; i < LAST_TICKET - FILLER; ++i) {
             uint32 merchantId = uint32(i % MERCHANTS) + 1;
-            vm.prank(_customers[i % CUSTOMERS]);
-            uint256 ticketId = desk.openTicket(merchantId, bytes32(i), bytes32(i), 1);
+            uint256 ticketId = i % 3 == 1 ? _openVerified(merchantId, i) : _openPlain(merchantId, i);
             if (i % 6 == 5) continue; // left open: feedback must be refused
             vm.prank(_admins[merchantId - 1]);
             desk.resolveTicket(ticketId, bytes32(i));
@@ -73,6 +79,28 @@ contract FeedbackHandler is TestBase {
                 desk.confirmResolution(ticketId);
             }
         }
+    }
+
+    /// @dev The `i`th used ticket, opened without a receipt by its customer.
+    function _openPlain(uint32 merchantId, uint256 i) internal returns (uint256) {
+        vm.prank(_customers[i % CUSTOMERS]);
+        return desk.openTicket(merchantId, bytes32(i), bytes32(i), 1);
+    }
+
+    /// @dev The `i`th used ticket, opened with a receipt of order `i + 1` that the merchant's checkout signed.
+    function _openVerified(uint32 merchantId, uint256 i) internal returns (uint256 ticketId) {
+        ISupportDesk.OrderReceipt memory receipt = Receipts.receipt(
+            merchantId,
+            _customers[i % CUSTOMERS],
+            bytes32(i + 1),
+            address(0),
+            1 ether,
+            type(uint64).max
+        );
+        bytes memory signature = Receipts.sign(ORDER_SIGNER_KEY, address(desk), receipt);
+        vm.prank(receipt.customer);
+        ticketId = desk.openTicketWithReceipt(receipt, signature, bytes32(i), 1);
+        openedWithReceipt[ticketId] = true;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -368,6 +396,33 @@ contract FeedbackAttestationsInvariantTest is TestBase {
                 ++histogram[current - 1];
             }
             _assertStats(merchantId, count, sum, histogram, "ghost");
+        }
+    }
+
+    /// @notice Each merchant's verified-purchase figures (`verifiedMerchantStats`) equal a recomputation
+    /// from the handler's ghost ratings of the tickets it opened with a receipt, and only those.
+    function invariant_verifiedAggregatesEqualGhostRatings() public view {
+        (uint256 first, uint256 last) = handler.ticketRange();
+        for (uint32 merchantId = 1; merchantId <= 3; ++merchantId) {
+            uint256 count;
+            uint256 sum;
+            uint256[5] memory histogram;
+            for (uint256 ticketId = first; ticketId <= last; ++ticketId) {
+                if (desk.merchantOf(ticketId) != merchantId || !handler.openedWithReceipt(ticketId)) continue;
+                uint8[] memory ratings = handler.historyOf(ticketId);
+                if (ratings.length == 0) continue;
+                uint8 current = ratings[ratings.length - 1];
+                ++count;
+                sum += current;
+                ++histogram[current - 1];
+            }
+            (uint256 statsCount, uint256 statsSum, uint256[5] memory statsHistogram) = feedback
+                .verifiedMerchantStats(merchantId);
+            vm.assertEq(statsCount, count, "verified count vs ghost");
+            vm.assertEq(statsSum, sum, "verified sum vs ghost");
+            for (uint256 i = 0; i < 5; ++i) {
+                vm.assertEq(statsHistogram[i], histogram[i], "verified histogram vs ghost");
+            }
         }
     }
 

@@ -4,6 +4,8 @@ pragma solidity 0.8.30;
 import {FeedbackAttestations} from "../contracts/FeedbackAttestations.sol";
 import {SupportDesk} from "../contracts/SupportDesk.sol";
 import {IFeedbackAttestations} from "../contracts/interfaces/IFeedbackAttestations.sol";
+import {ISupportDesk} from "../contracts/interfaces/ISupportDesk.sol";
+import {Receipts} from "./utils/Receipts.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @notice Fuzz tests of FeedbackAttestations against the real SupportDesk: rating bounds, aggregates
@@ -13,6 +15,8 @@ contract FeedbackAttestationsTest is TestBase {
     address internal constant ADMIN = address(0xAD);
     address internal constant CUSTOMER = address(0xC1);
     uint32 internal constant MERCHANT = 1;
+    /// @dev The merchant's checkout key (accepted where a test needs verified tickets).
+    uint256 internal constant ORDER_SIGNER_KEY = 0x5167;
 
     SupportDesk internal desk;
     FeedbackAttestations internal feedback;
@@ -146,5 +150,70 @@ contract FeedbackAttestationsTest is TestBase {
         vm.expectRevert(unknown);
         vm.prank(CUSTOMER);
         feedback.amend(feedbackId, 3, bytes32(0));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           VERIFIED RATINGS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A resolved ticket of `CUSTOMER` opened with a receipt of order `orderRef`.
+    function _verifiedResolvedTicket(bytes32 orderRef) internal returns (uint256 id) {
+        ISupportDesk.OrderReceipt memory receipt = Receipts.receipt(
+            MERCHANT,
+            CUSTOMER,
+            orderRef,
+            address(0),
+            1 ether,
+            uint64(block.timestamp + 30 days)
+        );
+        bytes memory signature = Receipts.sign(ORDER_SIGNER_KEY, address(desk), receipt);
+        vm.prank(CUSTOMER);
+        id = desk.openTicketWithReceipt(receipt, signature, keccak256("message"), 1);
+        vm.prank(ADMIN);
+        desk.resolveTicket(id, keccak256("resolution"));
+    }
+
+    /// @notice Ratings of verified tickets count in both figures, the others in the overall one only, and
+    /// an amendment moves the rating in every figure it counts in.
+    function testFuzz_verifiedMerchantStats_countsOnlyVerifiedTickets(
+        uint8[4] memory seeds,
+        uint8 verifiedMask,
+        uint8 amendSeed
+    ) public {
+        vm.prank(ADMIN);
+        desk.setOrderSigner(MERCHANT, vm.addr(ORDER_SIGNER_KEY), true);
+        // Index 0: every rating; index 1: the verified ones.
+        uint256[5][2] memory histograms;
+        uint256[2] memory sums;
+        uint256[2] memory counts;
+        uint256 lastId;
+        uint8 lastRating;
+        bool lastVerified;
+        for (uint256 i = 0; i < 4; ++i) {
+            lastVerified = (verifiedMask >> i) & 1 == 1;
+            uint256 id = lastVerified ? _verifiedResolvedTicket(keccak256(abi.encode(i))) : _resolvedTicket();
+            lastRating = uint8(_bound(seeds[i], 1, 5)); // bounded to 1..5, fits
+            vm.prank(CUSTOMER);
+            lastId = feedback.attest(id, lastRating, bytes32(0));
+            for (uint256 k = 0; k < (lastVerified ? 2 : 1); ++k) {
+                ++histograms[k][lastRating - 1];
+                sums[k] += lastRating;
+                ++counts[k];
+            }
+        }
+        uint8 amended = uint8(_bound(amendSeed, 1, 5)); // bounded to 1..5, fits
+        vm.prank(CUSTOMER);
+        feedback.amend(lastId, amended, bytes32(0));
+        for (uint256 k = 0; k < (lastVerified ? 2 : 1); ++k) {
+            --histograms[k][lastRating - 1];
+            ++histograms[k][amended - 1];
+            sums[k] = sums[k] - lastRating + amended;
+        }
+
+        _assertStats(counts[0], sums[0], histograms[0]);
+        (uint256 count, uint256 sum, uint256[5] memory histogram) = feedback.verifiedMerchantStats(MERCHANT);
+        vm.assertEq(count, counts[1], "verified count");
+        vm.assertEq(sum, sums[1], "verified sum");
+        for (uint256 i = 0; i < 5; ++i) vm.assertEq(histogram[i], histograms[1][i], "verified histogram");
     }
 }

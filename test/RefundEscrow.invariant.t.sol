@@ -10,19 +10,26 @@ import {ISupportDesk} from "../contracts/interfaces/ISupportDesk.sol";
 import {FeeOnTransferToken} from "../contracts/test/FeeOnTransferToken.sol";
 import {TestToken} from "../contracts/test/TestToken.sol";
 import {WalletMock} from "../contracts/test/WalletMock.sol";
+import {Receipts} from "./utils/Receipts.sol";
 import {TestBase} from "./utils/TestBase.sol";
 import {Vm} from "./utils/Vm.sol";
 
 /// @notice The shared world of the escrow's invariant test: the real SupportDesk and RefundEscrow, three
 /// merchants (1: ETH compensation claimed by hand, 2: TUSD compensation paid automatically, 3: none),
 /// three tokens (ETH, TUSD with a blocklist, FEE with a 1% transfer fee), four customers (one is a
-/// contract wallet that refuses ETH, one is blocklisted by TUSD, so payouts to them become credits).
+/// contract wallet that refuses ETH, one is blocklisted by TUSD, so payouts to them become credits), and
+/// four orders with receipts from one checkout key that every merchant accepts (`_orderReceipt`).
 contract EscrowWorld {
     Vm internal constant _VM = Vm(0x7109709ECfa91a80626fF3989D68f67F5b1DD12D);
 
     uint256 internal constant MERCHANTS = 3;
     uint256 internal constant TOKENS = 3;
     uint256 internal constant CUSTOMERS = 4;
+    uint256 internal constant ORDERS = 4;
+    /// @dev The checkout key every merchant accepts order receipts from.
+    uint256 internal constant ORDER_SIGNER_KEY = 0x5167;
+    /// @dev Support never ends in these runs (time only moves forward by days).
+    uint64 internal constant SUPPORT_UNTIL = type(uint64).max;
 
     SupportDesk public desk;
     RefundEscrow public escrow;
@@ -42,6 +49,20 @@ contract EscrowWorld {
 
     function _balanceOf(address token, address account) internal view returns (uint256) {
         return token == address(0) ? account.balance : IERC20(token).balanceOf(account);
+    }
+
+    /// @dev Order `index`'s receipt: merchant 1 sold 2 ETH to customer 0 (who compensates in ETH too, so
+    /// refunds and compensation share a reserve), merchant 2 sold 300 TUSD to the customer TUSD blocklists,
+    /// merchant 3 sold 200 FEE to customer 2, and merchant 1 sold 1 ETH to the wallet that refuses ETH.
+    function _orderReceipt(uint256 index) internal view returns (ISupportDesk.OrderReceipt memory) {
+        bytes32 orderRef = keccak256(abi.encode("order", index));
+        if (index == 0)
+            return Receipts.receipt(1, _customers[0], orderRef, address(0), 2 ether, SUPPORT_UNTIL);
+        if (index == 1)
+            return Receipts.receipt(2, _customers[1], orderRef, address(tusd), 3e20, SUPPORT_UNTIL);
+        if (index == 2)
+            return Receipts.receipt(3, _customers[2], orderRef, address(fee), 2e20, SUPPORT_UNTIL);
+        return Receipts.receipt(1, _customers[3], orderRef, address(0), 1 ether, SUPPORT_UNTIL);
     }
 
     /// @dev The compensation terms each merchant promises in setUp (merchant 3 promises none). The handler
@@ -133,6 +154,33 @@ contract EscrowHandler is EscrowWorld {
     /// @notice The first thing wrong with an owed-claim event (empty while none was wrong).
     string public ghostOwedError;
 
+    /// @notice 1 + the order each ticket was opened with a receipt of (0: a plain ticket).
+    mapping(uint256 ticketId => uint256 orderPlusOne) public ticketOrder;
+    /// @dev The tickets opened with each order's receipt.
+    mapping(uint256 orderIndex => uint256[] ticketIds) internal _orderTickets;
+    /// @notice Per order: what its refunds lock or paid, summed from the escrow's events (+ a request or an
+    /// issued refund's payment, - a cancel, a final rejection, a ruling for the merchant).
+    mapping(uint256 orderIndex => uint256 amount) public ghostOrderRefunded;
+    /// @notice 1 + the order each refund counts against (0: a refund on a plain ticket).
+    mapping(uint256 refundId => uint256 orderPlusOne) public refundOrder;
+    mapping(uint256 refundId => uint256 amount) internal _orderRefundAmount;
+    /// @dev The ticket of an issued refund whose payment (`RefundPaid`, with the amount) is still to come.
+    mapping(uint256 refundId => uint256 ticketId) internal _issuedPending;
+    /// @notice The first thing wrong with the orders' books (empty while none was wrong).
+    string public ghostOrderError;
+
+    /// @notice Each merchant's terms version as the handler counts it (one more per accepted `setPolicy`;
+    /// compensation never changes after setUp) and each version's policy, as the handler set it.
+    mapping(uint32 merchantId => uint16 version) public ghostVersion;
+    mapping(uint32 merchantId => mapping(uint16 version => ISupportDesk.Policy policy)) internal _policyAt;
+    /// @notice 1 + the version in force when each refund was requested (0: issued, never requested), its
+    /// merchant, and when it was rejected.
+    mapping(uint256 refundId => uint256 versionPlusOne) public requestedUnder;
+    mapping(uint256 refundId => uint32 merchantId) internal _refundMerchant;
+    mapping(uint256 refundId => uint256 at) public rejectedAt;
+    /// @notice The first rejection or dispute that did not follow its request's terms (empty while none).
+    string public ghostTermsError;
+
     /// @dev Records the escrow's events of the whole action and books them at its end. The recorder also
     /// keeps what reverted calls emitted, so every `catch` `_discard`s, and an action `_collect`s what its
     /// successful calls emitted before it tries another call that may fail.
@@ -164,6 +212,16 @@ contract EscrowHandler is EscrowWorld {
         _admins = admins_;
         _customers = customers_;
         _tickets = tickets_;
+        _recordSetUpTerms();
+    }
+
+    /// @dev Takes the terms as setUp left them: compensation promised, the registration policy unchanged.
+    function _recordSetUpTerms() internal {
+        for (uint32 m = 1; m <= MERCHANTS; ++m) {
+            uint16 version = desk.termsVersionOf(m);
+            ghostVersion[m] = version;
+            for (uint16 v = 0; v <= version; ++v) _policyAt[m][v] = desk.policyOf(m);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -199,6 +257,108 @@ contract EscrowHandler is EscrowWorld {
         _VM.prank(customer);
         _tickets.push(desk.openTicket(merchantId, bytes32(0), keccak256("ticket"), 1));
         ++ghostCalls["openTicket"];
+    }
+
+    /// @notice The customer of order `orderSeed` opens another ticket with its receipt (an order has several
+    /// tickets: a return, then another complaint), up to four per order.
+    function openVerifiedTicket(uint256 orderSeed) public recorded {
+        uint256 orderIndex = orderSeed % ORDERS;
+        if (_orderTickets[orderIndex].length >= 4) return;
+        ISupportDesk.OrderReceipt memory receipt = _orderReceipt(orderIndex);
+        bytes memory signature = Receipts.sign(ORDER_SIGNER_KEY, address(desk), receipt);
+        _VM.prank(receipt.customer);
+        uint256 ticketId = desk.openTicketWithReceipt(receipt, signature, keccak256("verified"), 1);
+        _tickets.push(ticketId);
+        ticketOrder[ticketId] = orderIndex + 1;
+        _orderTickets[orderIndex].push(ticketId);
+        ++ghostCalls["openVerifiedTicket"];
+    }
+
+    /// @notice The customer of an order asks for a refund on one of its tickets in the order's token: all
+    /// the order has left, one unit more (to be refused), or part of it.
+    function requestOrderRefund(uint256 orderSeed, uint256 ticketSeed, uint256 amountSeed) external recorded {
+        (uint256 ticketId, ISupportDesk.OrderReceipt memory receipt, uint256 amount) = _orderRefund(
+            orderSeed,
+            ticketSeed,
+            amountSeed
+        );
+        _VM.prank(receipt.customer);
+        try escrow.requestRefund(ticketId, receipt.token, amount, keccak256("order refund")) {
+            ++ghostCalls["requestOrderRefund"];
+        } catch {
+            _discard();
+        }
+    }
+
+    /// @notice The merchant pays a refund on one of an order's tickets at once, amounts as above.
+    function issueOrderRefund(
+        uint256 orderSeed,
+        uint256 ticketSeed,
+        uint256 amountSeed,
+        bool resolve
+    ) external recorded {
+        (uint256 ticketId, ISupportDesk.OrderReceipt memory receipt, uint256 amount) = _orderRefund(
+            orderSeed,
+            ticketSeed,
+            amountSeed
+        );
+        uint256 before = _received(receipt.customer, receipt.token);
+        _VM.prank(_admins[receipt.merchantId - 1]);
+        if (resolve) {
+            try escrow.issueRefundAndResolve(ticketId, receipt.token, amount, keccak256("order")) returns (
+                uint256 refundId
+            ) {
+                ++ghostPayouts[refundId];
+                ++ghostCalls["issueOrderRefundAndResolve"];
+            } catch {
+                _discard();
+            }
+        } else {
+            try escrow.issueRefund(ticketId, receipt.token, amount, keccak256("order")) returns (
+                uint256 refundId
+            ) {
+                ++ghostPayouts[refundId];
+                _checkReceipt(receipt.customer, receipt.token, amount, before);
+                ++ghostCalls["issueOrderRefund"];
+            } catch {
+                _discard();
+            }
+        }
+    }
+
+    /// @notice A merchant admin changes its policy: new response and dispute windows, and the default
+    /// arbiter, another one, or none. It starts a new terms version; refunds requested earlier keep theirs.
+    function setPolicy(uint256 merchantSeed, uint256 policySeed) public recorded {
+        uint32 merchantId = uint32(_bound(merchantSeed, 1, MERCHANTS));
+        uint32 reopenWindow = _policyTime(policySeed >> 32);
+        ISupportDesk.Policy memory policy = ISupportDesk.Policy({
+            firstResponseTime: _policyTime(policySeed >> 64),
+            resolutionTime: _policyTime(policySeed >> 96),
+            reopenWindow: reopenWindow,
+            autoCloseDelay: reopenWindow + _policyTime(policySeed >> 128),
+            refundResponseTime: _policyTime(policySeed >> 160),
+            disputeWindow: _policyTime(policySeed >> 192),
+            arbiter: policySeed % 5 == 0 ? address(0) : (policySeed % 2 == 0 ? arbiter : _VM.addr(0xA4B2))
+        });
+        _VM.prank(_admins[merchantId - 1]);
+        try desk.setPolicy(merchantId, policy) {
+            uint16 version = ++ghostVersion[merchantId];
+            _policyAt[merchantId][version] = policy;
+            ++ghostCalls["setPolicy"];
+        } catch {
+            _discard();
+        }
+    }
+
+    /// @notice The merchant changes its terms while a refund waits for an answer, then rejects it, and the
+    /// customer disputes half of the time: the rejection and the dispute must follow the request's terms.
+    function changeTermsThenReject(uint256 refundSeed, uint256 policySeed, bool dispute) external {
+        (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
+        if (refundId == 0 || refund.status != IRefundEscrow.RefundStatus.Requested) return;
+        if (block.timestamp > refund.deadline) return;
+        setPolicy(refund.merchantId - 1, policySeed); // the seed that `setPolicy` maps to this merchant
+        rejectRefund(refundSeed);
+        if (dispute) disputeRefund(refundSeed);
     }
 
     function requestRefund(uint256 ticketSeed, uint256 tokenSeed, uint256 amount) external recorded {
@@ -275,7 +435,7 @@ contract EscrowHandler is EscrowWorld {
         }
     }
 
-    function rejectRefund(uint256 refundSeed) external recorded {
+    function rejectRefund(uint256 refundSeed) public recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         _VM.prank(_admins[refund.merchantId - 1]);
@@ -317,7 +477,7 @@ contract EscrowHandler is EscrowWorld {
         }
     }
 
-    function disputeRefund(uint256 refundSeed) external recorded {
+    function disputeRefund(uint256 refundSeed) public recorded {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         _VM.prank(refund.customer);
@@ -332,7 +492,7 @@ contract EscrowHandler is EscrowWorld {
         (uint256 refundId, IRefundEscrow.Refund memory refund) = _pickRefund(refundSeed);
         if (refundId == 0) return;
         uint256 before = _received(refund.customer, refund.token);
-        _VM.prank(arbiter);
+        _VM.prank(_arbiterOf(refundId));
         try escrow.resolveDispute(refundId, payCustomer) {
             if (payCustomer) {
                 ++ghostPayouts[refundId];
@@ -592,6 +752,8 @@ contract EscrowHandler is EscrowWorld {
                     ghostOwedCovered[merchantId][token] += abi.decode(log.data, (uint256));
                 } else if (topic == IRefundEscrow.OwedCompensationPaid.selector) {
                     _bookOwedPaid(log);
+                } else {
+                    _bookRefundEvent(log, topic);
                 }
             }
         }
@@ -618,6 +780,8 @@ contract EscrowHandler is EscrowWorld {
         if (deadlines & _RESOLUTION != 0) expected += terms.resolutionAmount;
         if (deadlines == 0 || deadlines > (_FIRST_RESPONSE | _RESOLUTION)) {
             _compensationError("deadlines are not 1, 2 or 3");
+        } else if (ticketOrder[ticketId] == 0) {
+            _compensationError("compensation on a ticket opened without a receipt");
         } else if (compensation.customer != customer || compensation.merchantId != merchantId) {
             _compensationError("compensation for another customer or merchant than the ticket's");
         } else if (compensation.token != terms.token) {
@@ -682,6 +846,120 @@ contract EscrowHandler is EscrowWorld {
         ghostOwedSettled[claim.merchantId][claim.token] += amount;
     }
 
+    /// @dev Books the refund events the orders' books and the terms depend on. Each branch reads only the
+    /// topics its event has.
+    function _bookRefundEvent(Vm.Log memory log, bytes32 topic) internal {
+        if (topic == IRefundEscrow.RefundRequested.selector) {
+            uint256 refundId = uint256(log.topics[1]);
+            uint256 ticketId = uint256(log.topics[2]);
+            (, uint256 amount, ) = abi.decode(log.data, (address, uint256, bytes32));
+            (, uint32 merchantId, ) = desk.ticketCore(ticketId);
+            requestedUnder[refundId] = uint256(ghostVersion[merchantId]) + 1;
+            _refundMerchant[refundId] = merchantId;
+            _countForOrder(refundId, ticketId, amount);
+        } else if (topic == IRefundEscrow.RefundIssued.selector) {
+            _issuedPending[uint256(log.topics[1])] = uint256(log.topics[2]);
+        } else if (topic == IRefundEscrow.RefundPaid.selector) {
+            uint256 refundId = uint256(log.topics[1]);
+            uint256 ticketId = _issuedPending[refundId];
+            if (ticketId == 0) return; // a requested refund's payment: counted at its request
+            delete _issuedPending[refundId];
+            (, uint256 amount, ) = abi.decode(log.data, (address, uint256, bool));
+            _countForOrder(refundId, ticketId, amount);
+        } else if (
+            topic == IRefundEscrow.RefundCancelled.selector ||
+            topic == IRefundEscrow.RejectionFinalized.selector
+        ) {
+            _releaseForOrder(uint256(log.topics[1]));
+        } else if (topic == IRefundEscrow.DisputeResolved.selector) {
+            if (!abi.decode(log.data, (bool))) _releaseForOrder(uint256(log.topics[1]));
+        } else if (topic == IRefundEscrow.RefundRejected.selector) {
+            uint256 refundId = uint256(log.topics[1]);
+            (, uint64 disputeDeadline) = abi.decode(log.data, (bytes32, uint64));
+            rejectedAt[refundId] = block.timestamp;
+            if (disputeDeadline != block.timestamp + _requestTerms(refundId).disputeWindow) {
+                _termsError("a rejection's dispute deadline is not now + the dispute window at request");
+            }
+        } else if (topic == IRefundEscrow.RefundDisputed.selector) {
+            uint256 refundId = uint256(log.topics[1]);
+            if (address(uint160(uint256(log.topics[2]))) != _requestTerms(refundId).arbiter) {
+                _termsError("a dispute went to another arbiter than the one in force at request");
+            }
+        }
+    }
+
+    /// @dev Counts a refund of `amount` on ticket `ticketId` against its order, if it has one.
+    function _countForOrder(uint256 refundId, uint256 ticketId, uint256 amount) internal {
+        uint256 orderPlusOne = ticketOrder[ticketId];
+        if (orderPlusOne == 0) return;
+        refundOrder[refundId] = orderPlusOne;
+        _orderRefundAmount[refundId] = amount;
+        ghostOrderRefunded[orderPlusOne - 1] += amount;
+    }
+
+    /// @dev Gives a released refund's amount back to its order (released twice, or more than counted, is
+    /// an error: the books would go below zero).
+    function _releaseForOrder(uint256 refundId) internal {
+        uint256 orderPlusOne = refundOrder[refundId];
+        if (orderPlusOne == 0) return;
+        uint256 amount = _orderRefundAmount[refundId];
+        uint256 counted = ghostOrderRefunded[orderPlusOne - 1];
+        if (amount > counted || amount == 0) {
+            if (bytes(ghostOrderError).length == 0) ghostOrderError = "an order refund released twice";
+            return;
+        }
+        ghostOrderRefunded[orderPlusOne - 1] = counted - amount;
+        _orderRefundAmount[refundId] = 0; // a second release of the same refund is caught above
+    }
+
+    /// @notice The policy of merchant `merchantId`'s terms version `version`, as the handler set it.
+    function policyAt(uint32 merchantId, uint16 version) external view returns (ISupportDesk.Policy memory) {
+        return _policyAt[merchantId][version];
+    }
+
+    /// @dev The policy in force when refund `refundId` was requested.
+    function _requestTerms(uint256 refundId) internal returns (ISupportDesk.Policy memory policy) {
+        uint256 versionPlusOne = requestedUnder[refundId];
+        if (versionPlusOne == 0) _termsError("rejected or disputed a refund never requested");
+        else policy = _policyAt[_refundMerchant[refundId]][uint16(versionPlusOne - 1)];
+    }
+
+    function _termsError(string memory reason) internal {
+        if (bytes(ghostTermsError).length == 0) ghostTermsError = reason;
+    }
+
+    /// @dev The arbiter refund `refundId` was disputed before, else the default one (whose ruling fails).
+    function _arbiterOf(uint256 refundId) internal view returns (address) {
+        address disputeArbiter = escrow.disputeArbiterOf(refundId);
+        return disputeArbiter == address(0) ? arbiter : disputeArbiter;
+    }
+
+    /// @dev One of order `orderSeed`'s tickets, its receipt, and an amount: what the order has left (as the
+    /// handler counts it), one unit more, or part of it.
+    function _orderRefund(
+        uint256 orderSeed,
+        uint256 ticketSeed,
+        uint256 amountSeed
+    ) internal view returns (uint256 ticketId, ISupportDesk.OrderReceipt memory receipt, uint256 amount) {
+        uint256 orderIndex = orderSeed % ORDERS;
+        uint256[] storage tickets = _orderTickets[orderIndex];
+        receipt = _orderReceipt(orderIndex);
+        ticketId = tickets[ticketSeed % tickets.length]; // setUp opens one per order
+        uint256 refunded = ghostOrderRefunded[orderIndex];
+        uint256 left = refunded < receipt.amount ? receipt.amount - refunded : 0;
+        uint256 mode = amountSeed % 3;
+        if (mode == 0) amount = left;
+        else if (mode == 1) amount = left + 1;
+        else amount = _bound(amountSeed >> 2, 1, left == 0 ? 1 : left);
+        if (amount == 0) amount = 1;
+    }
+
+    /// @dev A policy time from an hour to 10 days.
+    function _policyTime(uint256 seed) internal pure returns (uint32) {
+        // At most 10 days in seconds, which fits uint32.
+        return uint32(_bound(seed, 1 hours, 10 days));
+    }
+
     function _sameCompensation(Compensation memory a, Compensation memory b) internal pure returns (bool) {
         return
             a.open &&
@@ -717,6 +995,8 @@ contract EscrowHandler is EscrowWorld {
         address token = _terms(merchantId).token;
         uint256 available = escrow.reserveOf(merchantId, token);
         if (available == 0 || available > type(uint112).max) return;
+        // An order's refunds are capped at its amount: drain through the customer's plain ticket there.
+        if (ticketOrder[ticketId] != 0) ticketId = _plainTicket(customer, merchantId);
         _VM.prank(customer);
         try escrow.requestRefund(ticketId, token, available, keccak256("everything")) {
             _collect();
@@ -764,6 +1044,13 @@ contract EscrowHandler is EscrowWorld {
         return (merchantId, token);
     }
 
+    /// @dev The plain ticket setUp opened for `customer` at `merchantId` (see `_openTickets`).
+    function _plainTicket(address customer, uint32 merchantId) internal view returns (uint256) {
+        uint256 c;
+        while (c < CUSTOMERS - 1 && _customers[c] != customer) ++c;
+        return _tickets[c * MERCHANTS + merchantId - 1];
+    }
+
     /// @dev A ticket at random; a quarter of the time the one reopened last, if any.
     function _pickTicket(uint256 seed) internal view returns (uint256) {
         if (_reopened != 0 && seed % 4 == 0) return _reopened;
@@ -795,7 +1082,7 @@ contract EscrowHandler is EscrowWorld {
     /// @dev After a concession: the arbiter rules on the case anyway, and `admin` approves the refund again.
     /// A correct escrow refuses both; a payout is counted (and books whatever it emitted).
     function _payAgainAfterConcession(uint256 refundId, address admin, bool payCustomer) internal {
-        _VM.prank(arbiter);
+        _VM.prank(_arbiterOf(refundId));
         try escrow.resolveDispute(refundId, payCustomer) {
             if (payCustomer) ++ghostPayouts[refundId];
             _collect();
@@ -861,6 +1148,11 @@ contract RefundEscrowInvariantTest is TestBase, EscrowWorld {
         _fund(3, address(fee), 1e21);
         _promise(1);
         _promise(2);
+        for (uint256 i = 0; i < MERCHANTS; ++i) {
+            vm.prank(_admins[i]);
+            // The merchant ids are 1..3, which fit uint32.
+            desk.setOrderSigner(uint32(i + 1), vm.addr(ORDER_SIGNER_KEY), true);
+        }
         _handler = new EscrowHandler(
             desk,
             escrow,
@@ -873,7 +1165,114 @@ contract RefundEscrowInvariantTest is TestBase, EscrowWorld {
             _customers,
             _openTickets()
         );
+        // One verified ticket per order from the start (under the promised terms), more as the runs go.
+        for (uint256 i = 0; i < ORDERS; ++i) _handler.openVerifiedTicket(i);
         _targetContract(address(_handler));
+    }
+
+    /// @notice The handler itself: an order refunded in full refuses one unit more; a policy change between
+    /// request and answer changes neither the dispute window nor the arbiter of that refund; a ruling for the
+    /// merchant gives the amount back to the order. The books agree with the escrow at every step.
+    function test_handler_booksOrdersAndRequestTerms() public {
+        ISupportDesk.OrderReceipt memory order = _orderReceipt(0); // merchant 1, 2 ETH
+        _handler.requestOrderRefund(0, 0, 0); // all that is left: 2 ETH, refund 1
+        _handler.requestOrderRefund(0, 0, 1); // one wei more than is left: refused
+        vm.assertEq(_handler.ghostCalls("requestOrderRefund"), 1, "only the first request accepted");
+        vm.assertEq(escrow.refundedForOrder(1, order.orderRef), 2 ether, "the whole order counted");
+        vm.assertEq(_handler.ghostOrderRefunded(0), 2 ether, "booked from the events");
+
+        // New terms: a 2-day (+1 hour) dispute window and another arbiter; then the rejection and dispute.
+        _handler.changeTermsThenReject(0, (uint256(2 days) << 192) | 1, false);
+        vm.assertEq(desk.termsVersionOf(1), 2, "a new terms version");
+        vm.assertEq(desk.policyOf(1).arbiter, vm.addr(0xA4B2), "another arbiter now");
+        IRefundEscrow.Refund memory refund = escrow.getRefund(1);
+        vm.assertEq(uint8(refund.status), uint8(IRefundEscrow.RefundStatus.Rejected), "rejected");
+        vm.assertEq(refund.deadline, block.timestamp + 7 days, "the dispute window at request");
+        _handler.disputeRefund(0);
+        vm.assertEq(escrow.disputeArbiterOf(1), arbiter, "the arbiter at request");
+        vm.assertEq(bytes(_handler.ghostTermsError()).length, 0, "the handler saw no terms error");
+
+        _handler.resolveDispute(0, false); // for the merchant: the order may be refunded again
+        vm.assertEq(escrow.refundedForOrder(1, order.orderRef), 0, "released");
+        vm.assertEq(_handler.ghostOrderRefunded(0), 0, "released in the books");
+        vm.assertEq(bytes(_handler.ghostOrderError()).length, 0, "the handler saw no order error");
+    }
+
+    /// @notice For every order: what its refunds lock or paid (`refundedForOrder`) never exceeds the
+    /// receipt's amount, equals the sum the handler books from the escrow's events, and equals the sum over
+    /// its refunds still locked (requested, rejected in the window, disputed) or paid.
+    function invariant_orderRefundsWithinReceipt() public view {
+        string memory error = _handler.ghostOrderError();
+        vm.assertTrue(bytes(error).length == 0, error);
+        uint256[ORDERS] memory fromRecords;
+        uint256 count = escrow.refundCount();
+        for (uint256 id = 1; id <= count; ++id) {
+            uint256 orderPlusOne = _handler.refundOrder(id);
+            if (orderPlusOne == 0) continue;
+            IRefundEscrow.Refund memory refund = escrow.getRefund(id);
+            bool counts =
+                refund.status == IRefundEscrow.RefundStatus.Requested ||
+                    refund.status == IRefundEscrow.RefundStatus.Disputed ||
+                    refund.status == IRefundEscrow.RefundStatus.Paid ||
+                    (refund.status == IRefundEscrow.RefundStatus.Rejected && refund.deadline != 0);
+            if (counts) fromRecords[orderPlusOne - 1] += refund.amount;
+        }
+        for (uint256 i = 0; i < ORDERS; ++i) {
+            ISupportDesk.OrderReceipt memory receipt = _orderReceipt(i);
+            uint256 refunded = escrow.refundedForOrder(receipt.merchantId, receipt.orderRef);
+            vm.assertLe(refunded, receipt.amount, "an order's refunds exceed its receipt's amount");
+            vm.assertEq(refunded, _handler.ghostOrderRefunded(i), "refundedForOrder differs from the events");
+            vm.assertEq(
+                refunded,
+                fromRecords[i],
+                "refundedForOrder differs from its locked and paid refunds"
+            );
+        }
+    }
+
+    /// @notice A refund keeps the terms in force when it was requested: its terms version is the one the
+    /// handler's policy changes had reached; a rejection's dispute deadline is the rejection time plus that
+    /// version's dispute window; a dispute goes to that version's arbiter (never to one set later). And
+    /// every policy change started exactly one terms version.
+    function invariant_refundTermsFixedAtRequest() public view {
+        string memory error = _handler.ghostTermsError();
+        vm.assertTrue(bytes(error).length == 0, error);
+        for (uint32 m = 1; m <= MERCHANTS; ++m) {
+            vm.assertEq(
+                desk.termsVersionOf(m),
+                _handler.ghostVersion(m),
+                "terms versions differ from the changes"
+            );
+        }
+        uint256 count = escrow.refundCount();
+        for (uint256 id = 1; id <= count; ++id) {
+            uint256 versionPlusOne = _handler.requestedUnder(id);
+            if (versionPlusOne == 0) continue; // issued: never requested, never rejected
+            IRefundEscrow.Refund memory refund = escrow.getRefund(id);
+            // A version is at most the number of policy changes (far below 2^16).
+            uint16 version = uint16(versionPlusOne - 1);
+            vm.assertEq(
+                refund.termsVersion,
+                version,
+                "a refund's terms version is not the one at its request"
+            );
+            ISupportDesk.Policy memory terms = _handler.policyAt(refund.merchantId, version);
+            if (refund.status == IRefundEscrow.RefundStatus.Rejected && refund.deadline != 0) {
+                vm.assertEq(
+                    refund.deadline,
+                    _handler.rejectedAt(id) + terms.disputeWindow,
+                    "a dispute deadline is not the rejection time + the dispute window at request"
+                );
+            }
+            address disputeArbiter = escrow.disputeArbiterOf(id);
+            if (disputeArbiter != address(0)) {
+                vm.assertEq(
+                    disputeArbiter,
+                    terms.arbiter,
+                    "a dispute went to another arbiter than at request"
+                );
+            }
+        }
     }
 
     /// @notice For every token the escrow holds exactly (so at least) available + locked + covered-unpaid
@@ -929,17 +1328,43 @@ contract RefundEscrowInvariantTest is TestBase, EscrowWorld {
                     "resolution compensated twice in one cycle"
                 );
             }
-            ISupportDesk.TicketView memory ticket = desk.getTicket(ticketId);
+            _assertCompensatedFlags(ticketId, cycle);
+        }
+    }
+
+    /// @dev The desk marks a deadline of the current cycle compensated exactly when a compensation was seen;
+    /// except that a cycle resolved under newer terms has its misses marked settled even where nothing was
+    /// payable (a ticket without a receipt, or terms that pay 0 for it), so no later terms pay them. Such a
+    /// mark must come with no compensation at all.
+    function _assertCompensatedFlags(uint256 ticketId, uint256 cycle) internal view {
+        ISupportDesk.TicketView memory ticket = desk.getTicket(ticketId);
+        ISupportDesk.SlaCompensation memory terms = _terms(ticket.merchantId);
+        bool verified = _handler.ticketOrder(ticketId) != 0;
+        bool ended =
+            ticket.status == ISupportDesk.Status.Resolved || ticket.status == ISupportDesk.Status.Closed;
+        uint256 firstResponse = _handler.ghostCompensations(ticketId, cycle, 1);
+        uint256 resolution = _handler.ghostCompensations(ticketId, cycle, 2);
+        if (verified && terms.firstResponseAmount != 0) {
             vm.assertEq(
                 ticket.firstResponseCompensated,
-                _handler.ghostCompensations(ticketId, cycle, 1) == 1,
+                firstResponse == 1,
                 "desk's first-response compensated flag disagrees with the compensations seen"
             );
+        } else {
+            vm.assertEq(firstResponse, 0, "a first response compensated where nothing was payable");
+            if (!ended)
+                vm.assertEq(ticket.firstResponseCompensated, false, "marked compensated in a running cycle");
+        }
+        if (verified && terms.resolutionAmount != 0) {
             vm.assertEq(
                 ticket.resolutionCompensated,
-                _handler.ghostCompensations(ticketId, cycle, 2) == 1,
+                resolution == 1,
                 "desk's resolution compensated flag disagrees with the compensations seen"
             );
+        } else {
+            vm.assertEq(resolution, 0, "a resolution compensated where nothing was payable");
+            if (!ended)
+                vm.assertEq(ticket.resolutionCompensated, false, "marked compensated in a running cycle");
         }
     }
 

@@ -17,31 +17,36 @@ import {
   deployWallet,
   escrowFixture,
   hashOf,
-  openTicketAs,
+  openVerifiedTicketAs,
   requestRefund,
 } from "./helpers/escrow.js";
+import { openVerifiedTicket } from "./helpers/receipts.js";
 import type { RefundEscrow, SupportDesk } from "../typechain-types/index.js";
 
 const connection = await network.create();
 const { ethers } = connection;
 const { loadFixture, time } = connection.networkHelpers;
-const deployEscrowFixture = escrowFixture(connection);
-
 const FIRST = parseEther("0.1");
 const RESOLUTION = parseEther("0.2");
+
+// Compensation is paid on verified tickets only, under the terms in force when their cycle started: tickets
+// 1-3 are opened with their merchants' receipts, after merchant 1 promised FIRST and RESOLUTION.
+const deployEscrowFixture = escrowFixture(connection, { verifiedTickets: true });
+const deployClaimFixture = escrowFixture(connection, {
+  verifiedTickets: true,
+  compensation: { firstResponseAmount: FIRST, resolutionAmount: RESOLUTION, autoPay: false },
+});
+const deployAutoPayFixture = escrowFixture(connection, {
+  verifiedTickets: true,
+  compensation: { firstResponseAmount: FIRST, resolutionAmount: RESOLUTION, autoPay: true },
+});
 const BOTH = FIRST + RESOLUTION;
 const FIRST_RESPONSE = 1n;
 const RESOLUTION_DEADLINE = 2n;
 
 /** Merchant 1 promises 0.1 ETH for a missed first response and 0.2 ETH for a missed resolution. */
 async function slaFixture(autoPay = false) {
-  const f = await loadFixture(deployEscrowFixture);
-  await f.desk.connect(f.admin).setSlaCompensation(MERCHANT, {
-    token: ETH,
-    firstResponseAmount: FIRST,
-    resolutionAmount: RESOLUTION,
-    autoPay,
-  });
+  const f = await loadFixture(autoPay ? deployAutoPayFixture : deployClaimFixture);
   const [firstDueAt] = await f.desk.firstResponseDeadline(TICKET);
   const [resolutionDueAt] = await f.desk.resolutionDeadline(TICKET);
   return { ...f, firstDueAt, resolutionDueAt };
@@ -217,12 +222,16 @@ describe("RefundEscrow SLA compensation", function () {
         resolutionAmount: parseUnits("10", 18),
         autoPay: false,
       });
-      const [dueAt] = await desk.firstResponseDeadline(TICKET);
+      // A cycle that starts after the change runs under it.
+      const ticketId = await openVerifiedTicket(desk, admin, customer, MERCHANT, {
+        orderRef: hashOf("order 4"),
+      });
+      const [dueAt] = await desk.firstResponseDeadline(ticketId);
       await time.increaseTo(dueAt + 1n);
-      const tx = await escrow.claimSlaCompensation(TICKET);
+      const tx = await escrow.claimSlaCompensation(ticketId);
       await expect(tx)
         .to.emit(escrow, "SlaCompensationPaid")
-        .withArgs(TICKET, MERCHANT, customer.address, 1n, await token.getAddress(), first, false);
+        .withArgs(ticketId, MERCHANT, customer.address, 1n, await token.getAddress(), first, false);
       await expect(tx).to.changeTokenBalances(ethers, token, [escrow, customer], [-first, first]);
       expect(await escrow.reserveOf(MERCHANT, token)).to.equal(TOKEN_RESERVE - first);
     });
@@ -245,10 +254,10 @@ describe("RefundEscrow SLA compensation", function () {
     });
 
     it("credits a customer wallet that refuses the payment", async function () {
-      const { escrow, desk, deployer, stranger } = await slaFixture();
+      const { escrow, desk, deployer, admin, stranger } = await slaFixture();
       const wallet = await deployWallet(deployer);
       await wallet.setMode(WalletMode.Revert);
-      const ticketId = await openTicketAs(desk, wallet, MERCHANT);
+      const ticketId = await openVerifiedTicketAs(desk, wallet, admin, MERCHANT);
       const [dueAt] = await desk.firstResponseDeadline(ticketId);
       await time.increaseTo(dueAt + 1n);
       await expect(escrow.connect(stranger).claimSlaCompensation(ticketId))

@@ -6,12 +6,15 @@ import {SupportDesk} from "../contracts/SupportDesk.sol";
 import {IRefundEscrow} from "../contracts/interfaces/IRefundEscrow.sol";
 import {ISupportDesk} from "../contracts/interfaces/ISupportDesk.sol";
 import {FeeOnTransferToken} from "../contracts/test/FeeOnTransferToken.sol";
+import {Receipts} from "./utils/Receipts.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @notice Fuzz and unit tests of the escrow's arithmetic against the real SupportDesk.
 contract RefundEscrowTest is TestBase {
     uint256 internal constant RESERVE = 10 ether;
     uint32 internal constant MERCHANT = 1;
+    /// @dev The key of the merchant's checkout, whose order receipts the admin accepts in setUp.
+    uint256 internal constant ORDER_SIGNER_KEY = 0x5167;
 
     SupportDesk internal _desk;
     RefundEscrow internal _escrow;
@@ -29,6 +32,8 @@ contract RefundEscrowTest is TestBase {
         _escrow = new RefundEscrow(_desk, address(0));
         _desk.bindEscrow(address(_escrow));
         _desk.registerMerchant(_admin, keccak256("profile"));
+        vm.prank(_admin);
+        _desk.setOrderSigner(MERCHANT, vm.addr(ORDER_SIGNER_KEY), true);
         vm.prank(_customer);
         _ticket = _desk.openTicket(MERCHANT, bytes32(0), keccak256("ticket"), 1);
         vm.prank(_other);
@@ -36,6 +41,27 @@ contract RefundEscrowTest is TestBase {
         vm.deal(_admin, RESERVE);
         vm.prank(_admin);
         _escrow.deposit{value: RESERVE}(MERCHANT, address(0), RESERVE);
+    }
+
+    /// @dev `customer` opens a verified ticket with a receipt of order `orderRef` (paid `amount` of `token`)
+    /// that the merchant's checkout signed.
+    function _openVerified(
+        address customer,
+        bytes32 orderRef,
+        address token,
+        uint256 amount
+    ) internal returns (uint256 ticketId) {
+        ISupportDesk.OrderReceipt memory receipt = Receipts.receipt(
+            MERCHANT,
+            customer,
+            orderRef,
+            token,
+            amount,
+            uint64(block.timestamp + 90 days)
+        );
+        bytes memory signature = Receipts.sign(ORDER_SIGNER_KEY, address(_desk), receipt);
+        vm.prank(customer);
+        ticketId = _desk.openTicketWithReceipt(receipt, signature, keccak256("verified"), 1);
     }
 
     function test_version() public view {
@@ -135,11 +161,13 @@ contract RefundEscrowTest is TestBase {
                 autoPay: false
             })
         );
+        // Only a verified ticket whose cycle started under the promise is compensated.
+        uint256 ticketId = _openVerified(_customer, keccak256("order"), address(0), 1 ether);
         vm.prank(_other);
         _escrow.requestRefund(_otherTicket, address(0), RESERVE - left, keccak256("drain"));
         vm.warp(block.timestamp + 4 days); // both deadlines of the customer's ticket missed
 
-        (uint256 paid, uint256 owed) = _escrow.claimSlaCompensation(_ticket);
+        (uint256 paid, uint256 owed) = _escrow.claimSlaCompensation(ticketId);
         uint256 expectedPaid = left < total ? left : total;
         vm.assertEq(paid, expectedPaid, "paid what was available");
         vm.assertEq(owed, total - expectedPaid, "owed the rest");
@@ -270,5 +298,123 @@ contract RefundEscrowTest is TestBase {
         );
         _escrow.requestRefund(_ticket, address(0), 1, keccak256("reason"));
         vm.stopPrank();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             VERIFIED ORDERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The refunds of one order, over all its tickets, stay within the receipt's amount: a request
+    /// that would pass it reverts naming exactly what is left, and the order's count is what was locked.
+    function testFuzz_requestRefund_withinTheOrderAmount(uint256 first, uint256 second) public {
+        bytes32 orderRef = keccak256("order");
+        uint256 orderAmount = 3 ether;
+        first = _bound(first, 1, orderAmount);
+        second = _bound(second, 1, orderAmount + 1);
+        uint256 ticketA = _openVerified(_customer, orderRef, address(0), orderAmount);
+        uint256 ticketB = _openVerified(_customer, orderRef, address(0), orderAmount);
+        vm.prank(_customer);
+        _escrow.requestRefund(ticketA, address(0), first, keccak256("part one"));
+        uint256 left = orderAmount - first;
+        vm.prank(_customer);
+        if (second > left) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IRefundEscrow.EscrowOrderRefundExceeded.selector,
+                    MERCHANT,
+                    orderRef,
+                    left,
+                    second
+                )
+            );
+        }
+        _escrow.requestRefund(ticketB, address(0), second, keccak256("part two"));
+        uint256 counted = second > left ? first : first + second;
+        vm.assertEq(_escrow.refundedForOrder(MERCHANT, orderRef), counted, "counted against the order");
+        vm.assertEq(_escrow.lockedOf(MERCHANT, address(0)), counted, "locked");
+    }
+
+    /// @notice A cancelled request and a final rejection give their amount back to the order; a paid
+    /// refund keeps counting.
+    function test_refundedForOrder_releasedOnCancelAndFinalRejection() public {
+        bytes32 orderRef = keccak256("order");
+        uint256 ticketId = _openVerified(_customer, orderRef, address(0), 3 ether);
+        vm.startPrank(_customer);
+        uint256 cancelled = _escrow.requestRefund(ticketId, address(0), 1 ether, keccak256("a"));
+        uint256 rejected = _escrow.requestRefund(ticketId, address(0), 1 ether, keccak256("b"));
+        uint256 paid = _escrow.requestRefund(ticketId, address(0), 1 ether, keccak256("c"));
+        _escrow.cancelRefund(cancelled);
+        vm.stopPrank();
+        vm.assertEq(_escrow.refundedForOrder(MERCHANT, orderRef), 2 ether, "cancel released");
+        vm.startPrank(_admin);
+        _escrow.rejectRefund(rejected, keccak256("no"));
+        _escrow.approveRefund(paid);
+        vm.stopPrank();
+        vm.assertEq(_escrow.refundedForOrder(MERCHANT, orderRef), 2 ether, "rejection still locks");
+        vm.warp(uint256(_escrow.getRefund(rejected).deadline) + 1);
+        _escrow.finalizeRejection(rejected);
+        vm.assertEq(_escrow.refundedForOrder(MERCHANT, orderRef), 1 ether, "only the paid refund counts");
+        vm.assertEq(_customer.balance, 1 ether, "paid once");
+    }
+
+    function test_requestRefund_revertWhen_notTheOrderToken() public {
+        uint256 ticketId = _openVerified(_customer, keccak256("order"), address(0xE4C), 1 ether);
+        vm.prank(_customer);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRefundEscrow.EscrowWrongOrderToken.selector,
+                ticketId,
+                address(0xE4C),
+                address(0)
+            )
+        );
+        _escrow.requestRefund(ticketId, address(0), 1, keccak256("reason"));
+    }
+
+    function test_issueRefund_revertWhen_overTheOrderAmount() public {
+        bytes32 orderRef = keccak256("order");
+        uint256 ticketId = _openVerified(_customer, orderRef, address(0), 1 ether);
+        vm.prank(_admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRefundEscrow.EscrowOrderRefundExceeded.selector,
+                MERCHANT,
+                orderRef,
+                1 ether,
+                1 ether + 1
+            )
+        );
+        _escrow.issueRefund(ticketId, address(0), 1 ether + 1, keccak256("too much"));
+    }
+
+    /// @notice Finding 3: an issued refund, like a withdrawal, leaves one ticket's worth of the promise.
+    function testFuzz_issueRefund_keepsTheCompensationBacked(uint256 amount) public {
+        uint256 required = 3 ether;
+        amount = _bound(amount, 1, RESERVE);
+        vm.prank(_admin);
+        _desk.setSlaCompensation(
+            MERCHANT,
+            ISupportDesk.SlaCompensation({
+                token: address(0),
+                firstResponseAmount: 1 ether,
+                resolutionAmount: 2 ether,
+                autoPay: false
+            })
+        );
+        vm.prank(_admin);
+        if (amount > RESERVE - required) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IRefundEscrow.EscrowIssueUnbacksSla.selector,
+                    MERCHANT,
+                    address(0),
+                    required
+                )
+            );
+        }
+        _escrow.issueRefund(_ticket, address(0), amount, keccak256("goodwill"));
+        uint256 paid = amount > RESERVE - required ? 0 : amount;
+        vm.assertEq(_escrow.reserveOf(MERCHANT, address(0)), RESERVE - paid, "reserve");
+        vm.assertEq(_customer.balance, paid, "customer paid");
     }
 }

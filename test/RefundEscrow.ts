@@ -1115,28 +1115,39 @@ describe("RefundEscrow", function () {
         .withArgs(0n);
     });
 
-    it("reverts when the merchant has no arbiter", async function () {
-      const { escrow, desk, admin, customer, refundId } = await rejectedFixture();
+    it("reverts when the merchant had no arbiter when the refund was requested", async function () {
+      const { escrow, desk, admin, agent, customer } = await rejectedFixture();
       const policy = await policyOf(desk, MERCHANT);
       await desk.connect(admin).setPolicy(MERCHANT, { ...policy, arbiter: ZeroAddress });
+      const { refundId } = await requestRefund(escrow, customer, TICKET, ETH, parseEther("0.1"));
+      await escrow.connect(agent).rejectRefund(refundId, REASON);
       await expect(escrow.connect(customer).disputeRefund(refundId, REASON))
         .to.be.revertedWithCustomError(escrow, "EscrowNoArbiter")
         .withArgs(MERCHANT);
     });
 
-    it("goes to the merchant's current arbiter, who keeps the dispute if the policy changes later", async function () {
+    it("still goes to the arbiter in force at the request after the merchant removed it", async function () {
+      const { escrow, desk, admin, customer, arbiter, refundId } = await rejectedFixture();
+      const policy = await policyOf(desk, MERCHANT);
+      await desk.connect(admin).setPolicy(MERCHANT, { ...policy, arbiter: ZeroAddress });
+      await expect(escrow.connect(customer).disputeRefund(refundId, REASON))
+        .to.emit(escrow, "RefundDisputed")
+        .withArgs(refundId, arbiter.address, REASON);
+      expect(await escrow.disputeArbiterOf(refundId)).to.equal(arbiter.address);
+    });
+
+    it("goes to the arbiter in force at the request, who keeps it whatever the policy says later", async function () {
       const { escrow, desk, admin, customer, stranger, arbiter, refundId, amount } =
         await rejectedFixture();
       const policy = await policyOf(desk, MERCHANT);
       await desk.connect(admin).setPolicy(MERCHANT, { ...policy, arbiter: stranger.address });
       await expect(escrow.connect(customer).disputeRefund(refundId, REASON))
         .to.emit(escrow, "RefundDisputed")
-        .withArgs(refundId, stranger.address, REASON);
-      await desk.connect(admin).setPolicy(MERCHANT, { ...policy, arbiter: arbiter.address });
-      await expect(escrow.connect(arbiter).resolveDispute(refundId, false))
+        .withArgs(refundId, arbiter.address, REASON);
+      await expect(escrow.connect(stranger).resolveDispute(refundId, true))
         .to.be.revertedWithCustomError(escrow, "EscrowNotArbiter")
-        .withArgs(MERCHANT, arbiter.address, stranger.address);
-      await expect(escrow.connect(stranger).resolveDispute(refundId, true)).to.changeEtherBalance(
+        .withArgs(MERCHANT, stranger.address, arbiter.address);
+      await expect(escrow.connect(arbiter).resolveDispute(refundId, true)).to.changeEtherBalance(
         ethers,
         customer,
         amount,

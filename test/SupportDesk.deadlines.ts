@@ -3,6 +3,8 @@ import { network } from "hardhat";
 
 import {
   AUTO_CLOSE_DELAY,
+  CLOSABLE_AFTER,
+  closableAfter,
   DAY,
   Deadline,
   HOUR,
@@ -17,9 +19,11 @@ import {
   mined,
   openTicket,
   pinAt,
+  pinNext,
   fields,
   values,
 } from "./helpers/desk.js";
+import { SupportDesk__factory } from "../typechain-types/index.js";
 
 const connection = await network.create();
 const { loadFixture } = connection.networkHelpers;
@@ -429,24 +433,45 @@ describe("SupportDesk service-level clock", function () {
       expect((await f.desk.slaStatsOf(1n)).firstResponseMissed).to.equal(2n);
     });
 
-    it("follows the merchant's current reopen window", async function () {
+    it("keeps the reopen window in force at resolution when the merchant shortens it later", async function () {
       const { f, id, resolvedAt } = await loadFixture(resolvedFixture);
       await f.desk
         .connect(f.admin)
         .setPolicy(1n, { ...defaultPolicy(f.arbiter.address), reopenWindow: HOUR });
-      await pinAt(connection, resolvedAt + HOUR + 1);
+      await pinAt(connection, resolvedAt + REOPEN_WINDOW);
+      await expect(f.desk.connect(f.customer).reopenTicket(id, commitment("still in time")))
+        .to.emit(f.desk, "TicketStatusChanged")
+        .withArgs(
+          id,
+          Status.Resolved,
+          Status.Open,
+          f.customer.address,
+          commitment("still in time"),
+        );
+    });
+
+    it("gives a ticket resolved after a change the new reopen window", async function () {
+      const { f, id, resolvedAt } = await loadFixture(resolvedFixture);
+      await f.desk.connect(f.customer).reopenTicket(id, commitment("again"));
+      await f.desk
+        .connect(f.admin)
+        .setPolicy(1n, { ...defaultPolicy(f.arbiter.address), reopenWindow: HOUR });
+      const second = await pinNext(connection);
+      await f.desk.connect(f.agent).resolveTicket(id, commitment("fixed again"));
+      expect(second).to.be.greaterThan(resolvedAt);
+      await pinAt(connection, second + HOUR + 1);
       await expect(f.desk.connect(f.customer).reopenTicket(id, commitment("late")))
         .to.be.revertedWithCustomError(f.desk, "DeskReopenWindowClosed")
-        .withArgs(id, resolvedAt + HOUR);
+        .withArgs(id, second + HOUR);
     });
   });
 
   describe("closeTicket", function () {
     for (const { offset, label } of BOUNDARY) {
       const allowed = offset >= 0;
-      it(`${allowed ? "lets anyone close" : "refuses to close"} at resolvedAt + autoCloseDelay${label.slice(5)}`, async function () {
+      it(`${allowed ? "lets anyone close" : "refuses to close"} at resolvedAt + max(autoCloseDelay, reopenWindow + 1)${label.slice(5)}`, async function () {
         const { f, id, resolvedAt } = await loadFixture(resolvedFixture);
-        const closableAt = resolvedAt + AUTO_CLOSE_DELAY;
+        const closableAt = resolvedAt + CLOSABLE_AFTER;
         await pinAt(connection, closableAt + offset);
         const tx = f.desk.connect(f.stranger).closeTicket(id);
         if (!allowed) {
@@ -469,10 +494,10 @@ describe("SupportDesk service-level clock", function () {
       const second = await pinAt(connection, resolvedAt + 2 * DAY + HOUR);
       await f.desk.connect(f.agent).resolveTicket(id, commitment("again fixed"));
       expect((await f.desk.getTicket(id)).resolvedAt).to.equal(BigInt(second));
-      await pinAt(connection, resolvedAt + AUTO_CLOSE_DELAY);
+      await pinAt(connection, resolvedAt + CLOSABLE_AFTER);
       await expect(f.desk.connect(f.stranger).closeTicket(id))
         .to.be.revertedWithCustomError(f.desk, "DeskAutoCloseNotDue")
-        .withArgs(id, second + AUTO_CLOSE_DELAY);
+        .withArgs(id, second + CLOSABLE_AFTER);
     });
 
     // Review finding R4: with an auto-close delay shorter than the reopen window, anyone could close a
@@ -499,7 +524,7 @@ describe("SupportDesk service-level clock", function () {
         const { timestamp: resolvedAt } = await mined(
           f.desk.connect(f.agent).resolveTicket(id, commitment("fixed")),
         );
-        const closableAt = resolvedAt + autoCloseDelay;
+        const closableAt = resolvedAt + closableAfter(reopenWindow, autoCloseDelay);
         // Up to the reopen window's last second, which is never after the auto-close delay's end.
         for (const t of [resolvedAt + 1, resolvedAt + reopenWindow - 1]) {
           await pinAt(connection, t);
@@ -588,7 +613,7 @@ describe("SupportDesk service-level clock", function () {
   });
 
   describe("setPolicy", function () {
-    it("moves the deadlines of running tickets", async function () {
+    it("leaves the deadlines of running cycles as they started", async function () {
       const { f, id, openedAt } = await loadFixture(openedFixture);
       await f.desk.connect(f.admin).setPolicy(1n, {
         ...defaultPolicy(f.arbiter.address),
@@ -596,27 +621,68 @@ describe("SupportDesk service-level clock", function () {
         resolutionTime: 5 * DAY,
       });
       const ticket = await f.desk.getTicket(id);
-      expect(ticket.firstResponseDueAt).to.equal(BigInt(openedAt + 2 * DAY));
-      expect(ticket.resolutionDueAt).to.equal(BigInt(openedAt + 5 * DAY));
+      expect(ticket.firstResponseDueAt).to.equal(BigInt(openedAt + DAY));
+      expect(ticket.resolutionDueAt).to.equal(BigInt(openedAt + 3 * DAY));
+      expect(ticket.termsVersion).to.equal(0n);
+      expect(await f.desk.termsVersionOf(1n)).to.equal(1n);
       await pinAt(connection, openedAt + DAY + 1);
-      await expect(f.desk.connect(f.agent).postMessage(id, commitment("within the new time")))
+      await expect(
+        f.desk.connect(f.agent).postMessage(id, commitment("too late for its own terms")),
+      )
         .to.emit(f.desk, "SlaDeadlineSettled")
-        .withArgs(id, 1n, Deadline.FirstResponse, openedAt + 2 * DAY, true);
+        .withArgs(id, 1n, Deadline.FirstResponse, openedAt + DAY, false);
     });
 
-    it("makes a running deadline missed at once when it shortens it past now", async function () {
+    it("gives cycles that start after the change the new deadlines", async function () {
+      const { f } = await loadFixture(openedFixture);
+      await f.desk.connect(f.admin).setPolicy(1n, {
+        ...defaultPolicy(f.arbiter.address),
+        firstResponseTime: 2 * DAY,
+        resolutionTime: 5 * DAY,
+      });
+      const openedAt = await pinNext(connection);
+      await f.desk.connect(f.customer).openTicket(1n, commitment("order"), commitment("new"), 1);
+      const id = await f.desk.ticketCount();
+      const ticket = await f.desk.getTicket(id);
+      expect(ticket.firstResponseDueAt).to.equal(BigInt(openedAt + 2 * DAY));
+      expect(ticket.resolutionDueAt).to.equal(BigInt(openedAt + 5 * DAY));
+      expect(ticket.termsVersion).to.equal(1n);
+    });
+
+    it("never makes a running deadline missed by shortening it", async function () {
       const { f, id, openedAt } = await loadFixture(openedFixture);
       await pinAt(connection, openedAt + 2 * HOUR);
       await f.desk
         .connect(f.admin)
         .setPolicy(1n, { ...defaultPolicy(f.arbiter.address), firstResponseTime: HOUR });
       expect(values(await f.desk.firstResponseDeadline(id))).to.deep.equal([
-        BigInt(openedAt + HOUR),
-        true,
+        BigInt(openedAt + DAY),
+        false,
       ]);
       await expect(f.desk.connect(f.customer).escalateTicket(id, REASON))
+        .to.be.revertedWithCustomError(f.desk, "DeskNoDeadlineMissed")
+        .withArgs(id, openedAt + DAY);
+    });
+
+    it("cannot erase a passed deadline: lengthening, answering and shortening in one multicall", async function () {
+      const { f, id, openedAt } = await loadFixture(openedFixture);
+      await pinAt(connection, openedAt + DAY + 1);
+      const policy = defaultPolicy(f.arbiter.address);
+      const desk = SupportDesk__factory.connect(await f.desk.getAddress(), f.admin);
+      // The admin is staff too, so one multicall can lengthen the deadline, answer, and restore it.
+      const tx = desk.multicall([
+        desk.interface.encodeFunctionData("setPolicy", [
+          1n,
+          { ...policy, firstResponseTime: 30 * DAY },
+        ]),
+        desk.interface.encodeFunctionData("postMessage", [id, commitment("answer")]),
+        desk.interface.encodeFunctionData("setPolicy", [1n, policy]),
+      ]);
+      await expect(tx)
         .to.emit(f.desk, "SlaDeadlineSettled")
-        .withArgs(id, 1n, Deadline.FirstResponse, openedAt + HOUR, false);
+        .withArgs(id, 1n, Deadline.FirstResponse, openedAt + DAY, false);
+      expect((await f.desk.getTicket(id)).firstResponseMissed).to.equal(true);
+      expect((await f.desk.slaStatsOf(1n)).firstResponseMissed).to.equal(1n);
     });
   });
 

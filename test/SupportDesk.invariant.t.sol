@@ -44,6 +44,17 @@ contract DeskHandler {
     /// @dev Each merchant's service record as last observed.
     mapping(uint32 merchantId => ISupportDesk.SlaStats stats) internal _lastStats;
 
+    /// @dev Each merchant's terms version as the handler counts it (one more per accepted `setPolicy`; the
+    /// handler never changes compensation) and the policy of every version, as the handler set it.
+    mapping(uint32 merchantId => uint16 version) internal _version;
+    mapping(uint32 merchantId => mapping(uint16 version => ISupportDesk.Policy policy)) internal _policyAt;
+    /// @dev The version in force when each ticket was last resolved (whose windows then apply to it).
+    mapping(uint256 ticketId => uint16 version) internal _resolvedUnder;
+    /// @dev Each ticket's service cycle (0 when opened, +1 per reopen), and for each deadline (1 first
+    /// response, 2 resolution) 1 + the last cycle in which the views reported it missed (0: never).
+    mapping(uint256 ticketId => uint256 cycle) internal _cycle;
+    mapping(uint256 ticketId => mapping(uint8 deadline => uint256 cyclePlusOne)) internal _missedIn;
+
     /// @notice Observed pairs that are not edges of the state machine.
     uint256 public illegalTransitions;
     /// @notice The first illegal pair observed, as `from * 8 + to` (meaningful when the count is not 0).
@@ -52,15 +63,33 @@ contract DeskHandler {
     bool public terminalLeft;
     /// @notice Whether any hit-rate counter was ever seen to decrease.
     bool public statsDecreased;
-    /// @notice Whether `closeTicket` ever closed a ticket before the last second of its customer's
-    /// reopen window (review finding R4).
+    /// @notice Whether `closeTicket` ever closed a ticket inside its customer's reopen window, its last
+    /// second included (review findings R4 and 2), under the windows in force when it was resolved.
     bool public closedInsideReopenWindow;
+    /// @notice Whether `closeTicket` ever closed a ticket before the auto-close delay in force when it was
+    /// resolved had passed.
+    bool public closedBeforeAutoCloseDelay;
+    /// @notice How often a deadline the views had reported missed was later reported met in the same cycle
+    /// (after a policy change or any other call), and the first such ticket and deadline (`id * 4 + deadline`).
+    uint256 public missedThenMet;
+    uint256 public firstMissedThenMet;
+    /// @notice Whether the desk's terms version ever differed from the handler's count.
+    bool public versionDrift;
+    /// @notice How many accepted policy changes found a deadline already missed (so the property is exercised).
+    uint256 public policyChangesAfterAMiss;
     /// @notice How many calls the handler made that the desk accepted.
     uint256 public accepted;
 
+    /// @dev Takes the desk as set up: both merchants registered, with their current terms.
     constructor(ISupportDesk desk_, address escrow_) {
         desk = desk_;
         escrow = escrow_;
+        for (uint32 merchantId = 1; merchantId <= 2; merchantId++) {
+            uint16 version = desk_.termsVersionOf(merchantId);
+            _version[merchantId] = version;
+            // Only the compensation changed in setUp: every version so far has the registration policy.
+            for (uint16 v = 0; v <= version; v++) _policyAt[merchantId][v] = desk_.policyOf(merchantId);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -178,19 +207,25 @@ contract DeskHandler {
         _observe();
     }
 
-    /// @notice Anyone closes; half the time at the first instant the auto-close delay allows.
+    /// @notice Anyone closes; a third of the time in the last second of the reopen window, a third at the
+    /// first second the rules allow (both under the windows in force at resolution, as the handler recorded).
     function closeTicket(uint256 ticketSeed, uint256 actorSeed) external {
         uint256 id = _ticket(ticketSeed);
         if (id == 0) return;
         uint256 resolvedAt = desk.getTicket(id).resolvedAt;
-        ISupportDesk.Policy memory policy = desk.policyOf(desk.merchantOf(id));
-        uint256 closableAt = resolvedAt + policy.autoCloseDelay;
-        if (resolvedAt != 0 && actorSeed % 2 == 0 && closableAt > block.timestamp) vm.warp(closableAt);
+        ISupportDesk.Policy memory policy = _policyAt[desk.merchantOf(id)][_resolvedUnder[id]];
         uint256 reopenableUntil = resolvedAt + policy.reopenWindow;
+        uint256 autoClosesAt = resolvedAt + policy.autoCloseDelay;
+        uint256 closableAt = autoClosesAt > reopenableUntil ? autoClosesAt : reopenableUntil + 1;
+        if (resolvedAt != 0) {
+            uint256 to = actorSeed % 3 == 0 ? reopenableUntil : (actorSeed % 3 == 1 ? closableAt : 0);
+            if (to > block.timestamp) vm.warp(to);
+        }
         vm.prank(_anyone(actorSeed));
         try desk.closeTicket(id) {
             accepted++;
-            if (block.timestamp < reopenableUntil) closedInsideReopenWindow = true;
+            if (block.timestamp <= reopenableUntil) closedInsideReopenWindow = true;
+            if (block.timestamp < autoClosesAt) closedBeforeAutoCloseDelay = true;
         } catch {}
         _observe();
     }
@@ -217,9 +252,10 @@ contract DeskHandler {
         _observe();
     }
 
-    /// @notice A merchant admin changes its policy (times between 1 hour and 4 days), which moves
-    /// running deadlines. Three times in four the auto-close delay is the reopen window plus up to 4
-    /// days, as setPolicy requires; otherwise it is any such time, and refused when shorter.
+    /// @notice A merchant admin changes its policy (times between 1 hour and 4 days), which starts a new
+    /// terms version: what runs keeps its terms. Three times in four the auto-close delay is the reopen
+    /// window plus up to 4 days, as setPolicy requires; otherwise it is any such time, and refused when
+    /// shorter.
     function setPolicy(
         uint256 merchantSeed,
         uint32 firstResponse,
@@ -238,9 +274,13 @@ contract DeskHandler {
             1 days,
             address(0)
         );
+        bool afterAMiss = _anyMissed(merchantId);
         vm.prank(merchantId == 1 ? ADMIN1 : ADMIN2);
         try desk.setPolicy(merchantId, policy) {
             accepted++;
+            uint16 version = ++_version[merchantId];
+            _policyAt[merchantId][version] = policy;
+            if (afterAMiss) policyChangesAfterAMiss++;
         } catch {}
         _observe();
     }
@@ -304,7 +344,13 @@ contract DeskHandler {
             }
             if (before == ISupportDesk.Status.Closed || before == ISupportDesk.Status.Cancelled)
                 terminalLeft = true;
+            if (before == ISupportDesk.Status.Resolved && current == ISupportDesk.Status.Open) _cycle[id]++;
+            if (current == ISupportDesk.Status.Resolved) _resolvedUnder[id] = _version[desk.merchantOf(id)];
             _lastStatus[id] = current;
+        }
+        for (uint256 id = 1; id <= count; id++) _observeDeadlines(id);
+        for (uint32 merchantId = 1; merchantId <= 2; merchantId++) {
+            if (desk.termsVersionOf(merchantId) != _version[merchantId]) versionDrift = true;
         }
         for (uint32 merchantId = 1; merchantId <= 2; merchantId++) {
             ISupportDesk.SlaStats memory stats = desk.slaStatsOf(merchantId);
@@ -317,6 +363,35 @@ contract DeskHandler {
             ) statsDecreased = true;
             _lastStats[merchantId] = stats;
         }
+    }
+
+    /// @dev A deadline the views report missed must stay missed for the rest of its cycle, whatever the
+    /// merchant changes (a reopen starts a new cycle with new deadlines).
+    function _observeDeadlines(uint256 id) internal {
+        uint256 cyclePlusOne = _cycle[id] + 1;
+        (, bool firstResponseMissed) = desk.firstResponseDeadline(id);
+        (, bool resolutionMissed, ) = desk.resolutionDeadline(id);
+        _checkStillMissed(id, 1, firstResponseMissed, cyclePlusOne);
+        _checkStillMissed(id, 2, resolutionMissed, cyclePlusOne);
+    }
+
+    function _checkStillMissed(uint256 id, uint8 deadline, bool missed, uint256 cyclePlusOne) internal {
+        if (missed) {
+            _missedIn[id][deadline] = cyclePlusOne;
+        } else if (_missedIn[id][deadline] == cyclePlusOne) {
+            if (missedThenMet == 0) firstMissedThenMet = id * 4 + deadline;
+            missedThenMet++;
+        }
+    }
+
+    /// @dev Whether a deadline of one of the merchant's tickets is reported missed now.
+    function _anyMissed(uint32 merchantId) internal view returns (bool) {
+        uint256 count = desk.ticketCount();
+        for (uint256 id = 1; id <= count; id++) {
+            if (desk.merchantOf(id) != merchantId) continue;
+            if (_missedIn[id][1] == _cycle[id] + 1 || _missedIn[id][2] == _cycle[id] + 1) return true;
+        }
+        return false;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -365,7 +440,6 @@ contract SupportDeskInvariantTest is TestBase {
         desk = ISupportDesk(address(new SupportDesk(address(0xF0F0), address(0xA4B1))));
         InvariantStubEscrow escrow = new InvariantStubEscrow();
         desk.bindEscrow(address(escrow));
-        handler = new DeskHandler(desk, address(escrow));
 
         desk.registerMerchant(address(0xAD01), keccak256("m1"));
         desk.registerMerchant(address(0xAD02), keccak256("m2"));
@@ -377,6 +451,7 @@ contract SupportDeskInvariantTest is TestBase {
         vm.prank(address(0xAD02));
         desk.setAgent(2, address(0xA6E2), true);
 
+        handler = new DeskHandler(desk, address(escrow));
         _targetContract(address(handler));
     }
 
@@ -390,10 +465,23 @@ contract SupportDeskInvariantTest is TestBase {
         vm.assertEq(handler.terminalLeft(), false, "a terminal ticket changed state");
     }
 
-    /// @notice Nobody closes a resolved ticket while its customer may still reopen it (up to the
-    /// window's last second, when both may act).
+    /// @notice Nobody but the customer closes a resolved ticket while the customer may still reopen it
+    /// (its last second included) or before the auto-close delay, both as in force at resolution.
     function invariant_noCloseInsideTheReopenWindow() public view {
         vm.assertEq(handler.closedInsideReopenWindow(), false, "closed inside the reopen window");
+        vm.assertEq(handler.closedBeforeAutoCloseDelay(), false, "closed before the auto-close delay");
+    }
+
+    /// @notice A deadline the views reported missed is still missed after any later call in its cycle, in
+    /// particular after any policy change (terms are fixed when a cycle starts); and every policy change
+    /// starts exactly one new terms version.
+    function invariant_passedDeadlineStaysMissed() public view {
+        vm.assertEq(
+            handler.missedThenMet(),
+            0,
+            "a missed deadline was reported met later (see firstMissedThenMet: id * 4 + deadline)"
+        );
+        vm.assertEq(handler.versionDrift(), false, "terms versions differ from the policy changes made");
     }
 
     /// @notice Deadlines met and missed only ever accumulate.
@@ -477,6 +565,22 @@ contract SupportDeskInvariantTest is TestBase {
         vm.assertEq(handler.observed(ISupportDesk.Status.Resolved, ISupportDesk.Status.Closed), 1, "closed");
         vm.assertEq(handler.accepted(), 9, "nine accepted moves");
         vm.assertEq(handler.illegalTransitions(), 0, "all legal");
+    }
+
+    /// @notice The handler itself: a policy change after a missed first response (a longer time, which
+    /// would have un-missed it if running deadlines followed the policy) leaves it missed, and is counted.
+    function test_handler_policyChangeAfterAMiss() public {
+        handler.openTicket(2, 2, 1, keccak256("a")); // CUSTOMER1 at merchant 1: first response due in 1 day
+        handler.warp(1 days + 1); // a jump of 1 day + 2 seconds: missed
+        (, bool missedBefore) = desk.firstResponseDeadline(1);
+        vm.assertTrue(missedBefore, "missed before the change");
+        handler.setPolicy(0, 4 days - 1 hours - 1, 0, 1 << 24); // merchant 1: first response 4 days - 1 s
+        vm.assertEq(desk.policyOf(1).firstResponseTime, 4 days - 1, "the longer time is the policy now");
+        vm.assertEq(desk.termsVersionOf(1), 2, "a new terms version");
+        (, bool missedAfter) = desk.firstResponseDeadline(1);
+        vm.assertTrue(missedAfter, "still missed after the change");
+        vm.assertEq(handler.policyChangesAfterAMiss(), 1, "counted as a change after a miss");
+        vm.assertEq(handler.missedThenMet(), 0, "nothing un-missed");
     }
 
     /// @notice The handler flags a pair that is not an edge (checked on its pure edge table).

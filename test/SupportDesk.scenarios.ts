@@ -5,7 +5,7 @@ import { network } from "hardhat";
 
 import { type ISupportDesk, SupportDesk__factory } from "../typechain-types/index.js";
 import {
-  AUTO_CLOSE_DELAY,
+  CLOSABLE_AFTER,
   DAY,
   HOUR,
   Status,
@@ -589,7 +589,7 @@ describe("SupportDesk scenarios", function () {
         () => desk.connect(otherAdmin).resolveTicket(b, h("B sent")),
         [status(otherAdmin, Status.Open, Status.Resolved, h("B sent"))],
       );
-      await pinAt(connection, resolvedB + AUTO_CLOSE_DELAY);
+      await pinAt(connection, resolvedB + CLOSABLE_AFTER);
       await step(b, () => desk.connect(stranger).closeTicket(b), [
         status(stranger, Status.Resolved, Status.Closed, ZeroHash),
       ]);

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {TestBase} from "./utils/TestBase.sol";
 import {ISupportDesk} from "../contracts/interfaces/ISupportDesk.sol";
 import {SupportDesk} from "../contracts/SupportDesk.sol";
+import {Receipts} from "./utils/Receipts.sol";
 
 /// @notice A stand-in for the refund escrow: reports whatever reserve the test sets, so that
 /// compensation terms can be offered, and calls the desk's hooks as the bound escrow.
@@ -35,6 +36,8 @@ contract SupportDeskTest is TestBase {
     address internal constant OTHER_ADMIN = address(0xAD02);
     address internal constant CUSTOMER = address(0xC001);
     address internal constant STRANGER = address(0x5742);
+    /// @dev The key of merchant 1's checkout, whose order receipts the admin accepts in setUp.
+    uint256 internal constant ORDER_SIGNER_KEY = 0x5167;
 
     ISupportDesk internal desk;
     StubEscrow internal escrow;
@@ -46,8 +49,10 @@ contract SupportDeskTest is TestBase {
         desk.bindEscrow(address(escrow));
         desk.registerMerchant(ADMIN, keccak256("m1"));
         desk.registerMerchant(OTHER_ADMIN, keccak256("m2"));
-        vm.prank(ADMIN);
+        vm.startPrank(ADMIN);
         desk.setAgent(1, AGENT, true);
+        desk.setOrderSigner(1, vm.addr(ORDER_SIGNER_KEY), true);
+        vm.stopPrank();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -64,6 +69,30 @@ contract SupportDeskTest is TestBase {
     function _open() internal returns (uint256 id) {
         vm.prank(CUSTOMER);
         id = desk.openTicket(1, keccak256("order"), keccak256("question"), 1);
+    }
+
+    /// @dev Opens a verified ticket at merchant 1 with a receipt its checkout signed (only verified tickets
+    /// are compensated for missed deadlines).
+    function _openVerified() internal returns (uint256 id) {
+        ISupportDesk.OrderReceipt memory receipt = Receipts.receipt(
+            1,
+            CUSTOMER,
+            keccak256("order"),
+            address(0),
+            1 ether,
+            uint64(block.timestamp + 90 days)
+        );
+        bytes memory signature = Receipts.sign(ORDER_SIGNER_KEY, address(desk), receipt);
+        vm.prank(CUSTOMER);
+        id = desk.openTicketWithReceipt(receipt, signature, keccak256("question"), 1);
+    }
+
+    /// @dev When a stranger may first close a ticket resolved under `reopenWindow` and `autoCloseDelay`:
+    /// once the auto-close delay has passed and never in the reopen window's last second, which stays the
+    /// customer's (so the later of the delay and the window plus one second).
+    function _closableAfter(uint32 reopenWindow, uint32 autoCloseDelay) internal pure returns (uint256) {
+        uint256 afterWindow = uint256(reopenWindow) + 1;
+        return autoCloseDelay > afterWindow ? autoCloseDelay : afterWindow;
     }
 
     function _policy(uint32 time) internal pure returns (ISupportDesk.Policy memory policy) {
@@ -393,26 +422,57 @@ contract SupportDeskTest is TestBase {
         }
     }
 
-    function testFuzz_closeTicket_onlyAfterAutoCloseDelay(uint32 delay, uint256 wait) public {
+    function testFuzz_closeTicket_onlyAfterAutoCloseDelay(
+        uint32 delay,
+        uint32 reopenWindow,
+        uint256 wait
+    ) public {
         // forge-lint: bounded to at most 365 days, which fits uint32.
         delay = uint32(_bound(delay, 1, MAX_TIME));
-        _setPolicy(1 days, 3 days, delay, delay);
+        // forge-lint: bounded to at most the delay, which fits uint32.
+        reopenWindow = uint32(_bound(reopenWindow, 1, delay));
+        _setPolicy(1 days, 3 days, reopenWindow, delay);
         uint256 id = _open();
         _resolve(id);
-        wait = _wait(wait, delay, 2 * uint256(MAX_TIME));
+        uint256 closableAfter = _closableAfter(reopenWindow, delay);
+        wait = _wait(wait, closableAfter, 2 * uint256(MAX_TIME));
         vm.warp(START + wait);
         vm.prank(STRANGER);
-        if (wait < delay) {
+        if (wait < closableAfter) {
             vm.expectRevert(
-                abi.encodeWithSelector(ISupportDesk.DeskAutoCloseNotDue.selector, id, uint64(START + delay))
+                abi.encodeWithSelector(
+                    ISupportDesk.DeskAutoCloseNotDue.selector,
+                    id,
+                    uint64(START + closableAfter)
+                )
             );
         }
         desk.closeTicket(id);
-        if (wait >= delay) vm.assertEq(uint8(desk.statusOf(id)), uint8(ISupportDesk.Status.Closed), "closed");
+        ISupportDesk.Status expected =
+            wait >= closableAfter ? ISupportDesk.Status.Closed : ISupportDesk.Status.Resolved;
+        vm.assertEq(uint8(desk.statusOf(id)), uint8(expected), "closed exactly once closable");
     }
 
-    /// @dev Review finding R4: whatever policy `setPolicy` accepts, a stranger's close never comes
-    /// before the end of the customer's reopen window.
+    /// @dev Tries the given reopen window and auto-close delay (refused when the delay is shorter) and returns
+    /// the policy in force, checked to close no sooner than the reopen window.
+    function _trySetWindows(
+        uint32 reopenWindow,
+        uint32 autoCloseDelay
+    ) internal returns (ISupportDesk.Policy memory policy) {
+        vm.prank(ADMIN);
+        try
+            desk.setPolicy(
+                1,
+                ISupportDesk.Policy(1 days, 3 days, reopenWindow, autoCloseDelay, 1 days, 1 days, ARBITER)
+            )
+        {} catch {}
+        policy = desk.policyOf(1);
+        vm.assertGe(policy.autoCloseDelay, policy.reopenWindow, "the policy in force closes after reopening");
+    }
+
+    /// @dev Review findings R4 and 2: whatever policy `setPolicy` accepts, a stranger's close never comes
+    /// before the end of the customer's reopen window, its last second included; until then the customer
+    /// can still reopen.
     function testFuzz_closeTicket_neverBeforeTheReopenWindowEnds(
         uint32 reopenWindow,
         uint32 autoCloseDelay,
@@ -422,33 +482,81 @@ contract SupportDeskTest is TestBase {
         reopenWindow = uint32(_bound(reopenWindow, 1, MAX_TIME));
         // forge-lint: bounded to at most 365 days, which fits uint32.
         autoCloseDelay = uint32(_bound(autoCloseDelay, 1, MAX_TIME));
-        vm.prank(ADMIN);
-        try
-            desk.setPolicy(
-                1,
-                ISupportDesk.Policy(1 days, 3 days, reopenWindow, autoCloseDelay, 1 days, 1 days, ARBITER)
-            )
-        {} catch {}
-        ISupportDesk.Policy memory policy = desk.policyOf(1);
-        vm.assertGe(policy.autoCloseDelay, policy.reopenWindow, "the policy in force closes after reopening");
+        ISupportDesk.Policy memory policy = _trySetWindows(reopenWindow, autoCloseDelay);
         uint256 id = _open();
         _resolve(id);
-        wait = _wait(wait, policy.reopenWindow, 2 * uint256(MAX_TIME));
+        uint256 closableAfter = _closableAfter(policy.reopenWindow, policy.autoCloseDelay);
+        wait = _wait(
+            wait,
+            (wait >> 128) % 2 == 0 ? policy.reopenWindow : closableAfter,
+            2 * uint256(MAX_TIME)
+        );
         vm.warp(START + wait);
         vm.prank(STRANGER);
-        if (wait < policy.autoCloseDelay) {
+        if (wait < closableAfter) {
             vm.expectRevert(
                 abi.encodeWithSelector(
                     ISupportDesk.DeskAutoCloseNotDue.selector,
                     id,
-                    uint64(START + policy.autoCloseDelay)
+                    uint64(START + closableAfter)
                 )
             );
             desk.closeTicket(id);
+            if (wait <= policy.reopenWindow) {
+                vm.prank(CUSTOMER);
+                desk.reopenTicket(id, keccak256("again"));
+                vm.assertEq(
+                    uint8(desk.statusOf(id)),
+                    uint8(ISupportDesk.Status.Open),
+                    "the customer reopened"
+                );
+            }
             return;
         }
         desk.closeTicket(id);
-        vm.assertGe(wait, policy.reopenWindow, "closed by a stranger only once the reopen window ended");
+        vm.assertGe(
+            wait,
+            uint256(policy.reopenWindow) + 1,
+            "closed by a stranger only after the reopen window"
+        );
+    }
+
+    /// @dev Review finding 2, at the default policy (reopen window = auto-close delay = 7 days): in the
+    /// window's last second the stranger's close is refused and the customer's reopen accepted.
+    function test_closeTicket_revertWhen_lastSecondOfTheReopenWindow() public {
+        uint256 id = _open();
+        _resolve(id);
+        vm.warp(START + 7 days);
+        vm.prank(STRANGER);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISupportDesk.DeskAutoCloseNotDue.selector, id, uint64(START + 7 days + 1))
+        );
+        desk.closeTicket(id);
+        vm.prank(CUSTOMER);
+        desk.reopenTicket(id, keccak256("just in time"));
+        vm.assertEq(uint8(desk.statusOf(id)), uint8(ISupportDesk.Status.Open), "reopened in the last second");
+    }
+
+    /// @notice A resolved ticket keeps the reopen window and auto-close delay in force at resolution: a
+    /// shorter policy set afterwards neither closes its window early nor lets a stranger close it sooner.
+    function test_closeTicket_keepsTheWindowsInForceAtResolution() public {
+        uint256 id = _open();
+        _resolve(id);
+        _setPolicy(1 days, 3 days, 1 hours, 1 hours);
+        vm.warp(START + 7 days);
+        vm.prank(STRANGER);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISupportDesk.DeskAutoCloseNotDue.selector, id, uint64(START + 7 days + 1))
+        );
+        desk.closeTicket(id);
+        vm.warp(START + 7 days + 1);
+        vm.prank(STRANGER);
+        desk.closeTicket(id);
+        vm.assertEq(
+            uint8(desk.statusOf(id)),
+            uint8(ISupportDesk.Status.Closed),
+            "closed under the old terms"
+        );
     }
 
     function testFuzz_slaHitRateBps_isMetOverCounted(uint8 onTime, uint8 late) public {
@@ -511,7 +619,7 @@ contract SupportDeskTest is TestBase {
 
     function test_claimMissedDeadlines_revertWhen_dueAtNotPassed() public {
         _offerCompensation(1, 2);
-        uint256 id = _open();
+        uint256 id = _openVerified();
         vm.warp(START + DAY);
         vm.prank(address(escrow));
         vm.expectRevert(abi.encodeWithSelector(ISupportDesk.DeskNothingToCompensate.selector, id));
@@ -520,7 +628,7 @@ contract SupportDeskTest is TestBase {
 
     function test_claimMissedDeadlines_firstResponseOneSecondLate() public {
         _offerCompensation(1, 2);
-        uint256 id = _open();
+        uint256 id = _openVerified();
         vm.warp(START + DAY + 1);
         vm.expectEmit(true, true, true, true, address(desk));
         emit ISupportDesk.SlaDeadlineSettled(id, 1, 1, uint64(START + DAY), false);
@@ -545,7 +653,7 @@ contract SupportDeskTest is TestBase {
 
     function test_claimMissedDeadlines_bothDeadlinesAtOnce() public {
         _offerCompensation(1, 2);
-        uint256 id = _open();
+        uint256 id = _openVerified();
         vm.warp(START + 3 * DAY + 1);
         vm.assertEq(_claim(id), 3, "both deadlines");
         ISupportDesk.TicketView memory t = desk.getTicket(id);
@@ -563,7 +671,7 @@ contract SupportDeskTest is TestBase {
 
     function test_claimMissedDeadlines_eachDeadlineOncePerCycle() public {
         _offerCompensation(1, 2);
-        uint256 id = _open();
+        uint256 id = _openVerified();
         vm.warp(START + DAY + 1);
         vm.assertEq(_claim(id), 1, "first response");
         vm.warp(START + 3 * DAY + 1);
@@ -575,7 +683,7 @@ contract SupportDeskTest is TestBase {
 
     function test_claimMissedDeadlines_notForTimeAwaitingTheCustomer() public {
         _offerCompensation(1, 2);
-        uint256 id = _open();
+        uint256 id = _openVerified();
         _answer(id);
         vm.prank(AGENT);
         desk.awaitCustomer(id, keccak256("question"));
@@ -587,7 +695,7 @@ contract SupportDeskTest is TestBase {
 
     function test_claimMissedDeadlines_newCycleAfterReopen() public {
         _offerCompensation(1, 2);
-        uint256 id = _open();
+        uint256 id = _openVerified();
         vm.warp(START + DAY + 1);
         vm.assertEq(_claim(id), 1, "first cycle");
         _resolve(id);
@@ -603,9 +711,43 @@ contract SupportDeskTest is TestBase {
         vm.assertEq(_claim(id), 1, "second cycle");
     }
 
-    function testFuzz_claimMissedDeadlines_matchesTheViews(uint256 jump, bool answered) public {
+    /// @notice Finding 1: a ticket anyone can open (no receipt) is no claim on the reserve, however late.
+    function test_claimMissedDeadlines_revertWhen_notVerified() public {
         _offerCompensation(1, 2);
         uint256 id = _open();
+        vm.warp(START + 3 * DAY + 1);
+        ISupportDesk.TicketView memory t = desk.getTicket(id);
+        vm.assertTrue(t.firstResponseMissed && t.resolutionMissed, "both deadlines missed");
+        vm.assertEq(t.verified, false, "not verified");
+        vm.prank(address(escrow));
+        vm.expectRevert(abi.encodeWithSelector(ISupportDesk.DeskNothingToCompensate.selector, id));
+        desk.claimMissedDeadlines(id);
+    }
+
+    /// @notice A cycle keeps the compensation in force when it started: a promise withdrawn afterwards
+    /// still pays the cycle's misses, and one made afterwards does not apply to it.
+    function test_claimMissedDeadlines_termsOfTheCycleStart() public {
+        _offerCompensation(1, 2);
+        uint256 promised = _openVerified();
+        _offerCompensation(0, 0);
+        uint256 unpromised = _openVerified();
+        _offerCompensation(5, 7);
+        vm.warp(START + DAY + 1);
+        vm.prank(address(escrow));
+        (, , uint8 deadlines, ISupportDesk.SlaCompensation memory terms) = desk.claimMissedDeadlines(
+            promised
+        );
+        vm.assertEq(deadlines, 1, "first response of the promised cycle");
+        vm.assertEq(terms.firstResponseAmount, 1, "the amount promised when the cycle started");
+        vm.assertEq(terms.resolutionAmount, 2, "the resolution amount promised when the cycle started");
+        vm.prank(address(escrow));
+        vm.expectRevert(abi.encodeWithSelector(ISupportDesk.DeskNothingToCompensate.selector, unpromised));
+        desk.claimMissedDeadlines(unpromised);
+    }
+
+    function testFuzz_claimMissedDeadlines_matchesTheViews(uint256 jump, bool answered) public {
+        _offerCompensation(1, 2);
+        uint256 id = _openVerified();
         if (answered) _answer(id);
         jump = _wait(jump, (jump >> 8) % 2 == 0 ? DAY : 3 * DAY, 10 * DAY);
         vm.warp(START + jump);

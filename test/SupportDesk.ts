@@ -6,6 +6,7 @@ import { network } from "hardhat";
 import { SupportDesk__factory, type ISupportDesk } from "../typechain-types/index.js";
 import {
   AUTO_CLOSE_DELAY,
+  CLOSABLE_AFTER,
   DAY,
   Deadline,
   MAX_POLICY_TIME,
@@ -190,7 +191,7 @@ function guardError(
       return t > closedAt ? { error: "DeskReopenWindowClosed", args: [id, closedAt] } : null;
     }
     case "closeTicket": {
-      const closableAt = (ticket.resolvedAt ?? 0) + AUTO_CLOSE_DELAY;
+      const closableAt = (ticket.resolvedAt ?? 0) + CLOSABLE_AFTER;
       return t < closableAt ? { error: "DeskAutoCloseNotDue", args: [id, closableAt] } : null;
     }
     case "cancelTicket":
@@ -876,7 +877,22 @@ describe("SupportDesk", function () {
         f.customer.address,
         1n,
         Status.Open,
+        false,
         BigInt(3 * DAY),
+        0n,
+      ]);
+      expect(values(await f.desk.ticketFacts(1n))).to.deep.equal([
+        f.customer.address,
+        1n,
+        Status.Open,
+        false,
+      ]);
+      expect(values(await f.desk.receiptOf(1n))).to.deep.equal([
+        false,
+        ZeroHash,
+        ZeroAddress,
+        0n,
+        0n,
       ]);
       expect(fields(await f.desk.getTicket(1n))).to.deep.equal({
         customer: f.customer.address,
@@ -892,6 +908,8 @@ describe("SupportDesk", function () {
         resolutionMissed: false,
         firstResponseCompensated: false,
         resolutionCompensated: false,
+        verified: false,
+        termsVersion: 0n,
       });
     });
 
@@ -1183,15 +1201,19 @@ describe("SupportDesk", function () {
 
     it("keeps policies and service records per merchant", async function () {
       const { f, ticket1, ticket2 } = await loadFixture(isolationFixture);
-      const opened2 = (await f.desk.getTicket(ticket2)).firstResponseDueAt - BigInt(DAY);
+      const dueAt2 = (await f.desk.getTicket(ticket2)).firstResponseDueAt;
       await f.desk
         .connect(f.otherAdmin)
         .setPolicy(2n, { ...defaultPolicy(f.arbiter.address), firstResponseTime: 3_600 });
-      expect((await f.desk.getTicket(ticket2)).firstResponseDueAt).to.equal(opened2 + 3_600n);
-      const t1 = await f.desk.getTicket(ticket1);
+      // Running cycles keep their terms; merchant 1 is untouched.
+      expect((await f.desk.getTicket(ticket2)).firstResponseDueAt).to.equal(dueAt2);
       expect((await f.desk.policyOf(1n)).firstResponseTime).to.equal(BigInt(DAY));
-      await pinAt(connection, opened2 + 3_601n);
-      await f.desk.connect(f.otherAdmin).postMessage(ticket2, commitment("late"));
+      const t1 = await f.desk.getTicket(ticket1);
+      const opened3 = await pinNext(connection);
+      await f.desk.connect(f.customer).openTicket(2n, commitment("o3"), commitment("t3"), 1);
+      const ticket3 = await f.desk.ticketCount();
+      await pinAt(connection, opened3 + 3_601);
+      await f.desk.connect(f.otherAdmin).postMessage(ticket3, commitment("late"));
       await f.desk.connect(f.agent).postMessage(ticket1, commitment("on time"));
       expect(values(await f.desk.slaStatsOf(1n))).to.deep.equal([1n, 0n, 0n, 0n]);
       expect(values(await f.desk.slaStatsOf(2n))).to.deep.equal([0n, 1n, 0n, 0n]);

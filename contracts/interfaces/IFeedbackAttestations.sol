@@ -149,4 +149,9 @@ interface IFeedbackAttestations {
     function merchantStats(
         uint32 merchantId
     ) external view returns (uint256 count, uint256 sum, uint256[5] memory histogram);
+    /// @notice Merchant `merchantId`'s current ratings of verified tickets only (opened with an order receipt
+    /// its checkout signed), as in `merchantStats`: its verified-purchase rating.
+    function verifiedMerchantStats(
+        uint32 merchantId
+    ) external view returns (uint256 count, uint256 sum, uint256[5] memory histogram);
 }

@@ -35,6 +35,8 @@ interface IRefundEscrow {
     /// may approve or reject; anyone may execute the refund after it). While `Rejected`: the last second
     /// of the dispute window, or 0 once the rejection is final and the lock went back to the reserve.
     /// Otherwise 0.
+    /// @param termsVersion The merchant's terms version when it was requested (its dispute window and
+    /// arbiter apply to it, whatever the merchant changes later).
     struct Refund {
         uint256 ticketId;
         uint32 merchantId;
@@ -43,6 +45,22 @@ interface IRefundEscrow {
         uint256 amount;
         RefundStatus status;
         uint64 deadline;
+        uint16 termsVersion;
+    }
+
+    /// @notice What an agent may pay out of a merchant's reserve in one token per period.
+    /// @param limited Whether a limit is set (otherwise the agent is not limited).
+    /// @param limit What the agent may pay per period (issued refunds and approvals together).
+    /// @param period The period's length in seconds; a period starts with the first payout after the
+    /// previous one ended.
+    /// @param spent What the agent paid in the running period.
+    /// @param periodEndsAt When the running period ends (0 if none is running).
+    struct RefundAllowance {
+        bool limited;
+        uint256 limit;
+        uint32 period;
+        uint256 spent;
+        uint64 periodEndsAt;
     }
 
     /// @notice A deadline compensation the reserve could not cover when it was claimed.
@@ -130,6 +148,25 @@ interface IRefundEscrow {
     error EscrowTokenNotContract(address token);
     /// @notice The rejection of refund `refundId` is final: its lock went back to the reserve already.
     error EscrowRejectionFinal(uint256 refundId);
+    /// @notice Ticket `ticketId` is verified: its refunds are paid in the order's token `expected`, not `token`.
+    error EscrowWrongOrderToken(uint256 ticketId, address expected, address token);
+    /// @notice Order `orderRef` of merchant `merchantId` has `left` that may still be refunded (its receipt's
+    /// amount less what its refunds locked or paid); `requested` is more.
+    error EscrowOrderRefundExceeded(uint32 merchantId, bytes32 orderRef, uint256 left, uint256 requested);
+    /// @notice Issuing this refund would leave merchant `merchantId`'s deadline promise unbacked: `required`
+    /// of `token` must stay available.
+    error EscrowIssueUnbacksSla(uint32 merchantId, address token, uint256 required);
+    /// @notice Agent `agent` may pay `left` more of `token` at merchant `merchantId` in this period;
+    /// `requested` is more (the admin may pay it, or raise the allowance).
+    error EscrowAllowanceExceeded(
+        uint32 merchantId,
+        address agent,
+        address token,
+        uint256 left,
+        uint256 requested
+    );
+    /// @notice A refund allowance's period must be 1 second to 365 days; `period` is not.
+    error EscrowInvalidAllowancePeriod(uint32 period);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -221,6 +258,26 @@ interface IRefundEscrow {
         address token,
         uint256 amount
     );
+    /// @notice The admin `actor` limited what `agent` may pay of `token` at merchant `merchantId` to `limit`
+    /// per `period` seconds (`period` 0: no limit).
+    event RefundAllowanceSet(
+        uint32 indexed merchantId,
+        address indexed agent,
+        address indexed token,
+        uint256 limit,
+        uint32 period,
+        address actor
+    );
+    /// @notice Limited agent `agent` paid `amount` of `token` at merchant `merchantId` (refund `refundId`);
+    /// `left` remains in the running period.
+    event RefundAllowanceSpent(
+        uint32 indexed merchantId,
+        address indexed agent,
+        uint256 indexed refundId,
+        address token,
+        uint256 amount,
+        uint256 left
+    );
     /// @notice `amount` of a deposit went to cover merchant `merchantId`'s owed compensation in `token`.
     event OwedCompensationCovered(uint32 indexed merchantId, address indexed token, uint256 amount);
     /// @notice Owed claim `owedId` was paid to `customer`; `credited` as in `RefundPaid`.
@@ -249,7 +306,21 @@ interface IRefundEscrow {
                                 REFUNDS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Requests a refund on the caller's ticket; locks `amount` of the reserve at once.
+    /// @notice Limits what `agent` may pay of `token` at merchant `merchantId` (issued refunds and approvals,
+    /// concessions included) to `limit` per `period` seconds; `period` 0 removes the limit. Admin only; the
+    /// admin itself is never limited. An agent without a limit is not limited. A change keeps what the
+    /// agent spent in the running period.
+    function setRefundAllowance(
+        uint32 merchantId,
+        address agent,
+        address token,
+        uint256 limit,
+        uint32 period
+    ) external;
+
+    /// @notice Requests a refund on the caller's ticket; locks `amount` of the reserve at once. On a
+    /// verified ticket the refund is in the order's token, and all refunds of the order together (locked or
+    /// paid) stay within the receipt's amount (`EscrowOrderRefundExceeded` names what is left).
     /// @return refundId The new refund's id (from 1).
     function requestRefund(
         uint256 ticketId,
@@ -258,7 +329,9 @@ interface IRefundEscrow {
         bytes32 reasonHash
     ) external returns (uint256 refundId);
 
-    /// @notice Pays the ticket's customer at once from the reserve (a processed return); staff only.
+    /// @notice Pays the ticket's customer at once from the reserve (a processed return); staff only, within
+    /// a limited agent's allowance, never below one ticket's worth of the merchant's deadline compensation
+    /// (`EscrowIssueUnbacksSla`), and within the order's amount on a verified ticket.
     function issueRefund(
         uint256 ticketId,
         address token,
@@ -359,6 +432,16 @@ interface IRefundEscrow {
     /// @notice The arbiter refund `refundId` was disputed before (`address(0)` if it never was): the
     /// merchant's arbiter at dispute time, fixed for that dispute.
     function disputeArbiterOf(uint256 refundId) external view returns (address);
+    /// @notice What the refunds of order `orderRef` of merchant `merchantId` lock or paid together (verified
+    /// tickets only); never more than the receipt's amount.
+    function refundedForOrder(uint32 merchantId, bytes32 orderRef) external view returns (uint256);
+    /// @notice `agent`'s allowance for `token` at merchant `merchantId`, with what it spent in the running
+    /// period (0 once that period ended).
+    function refundAllowanceOf(
+        uint32 merchantId,
+        address agent,
+        address token
+    ) external view returns (RefundAllowance memory);
     /// @notice How many owed claims exist (ids are 1..count).
     function owedClaimCount() external view returns (uint256);
     /// @notice Merchant `merchantId`'s compensation still owed in `token` (not yet covered by deposits),

@@ -19,7 +19,22 @@ pragma solidity 0.8.30;
 /// - A deadline is missed when `block.timestamp > dueAt`; at `dueAt` exactly it is still met.
 /// - Each deadline of a cycle counts once in the merchant's public hit rate: as met or missed when the
 ///   merchant responds or resolves, or as missed as soon as it is escalated on or compensated.
-/// - Deadlines follow the merchant's current policy: a policy change moves running deadlines too.
+/// - Terms are fixed when they start to apply (see "Terms versions" below): a cycle keeps the first-response
+///   and resolution times and the compensation terms in force when it started, so a deadline that has
+///   passed stays missed whatever the merchant changes afterwards; a resolved ticket keeps the reopen window
+///   and auto-close delay in force when it was resolved; a refund keeps the response time, dispute window
+///   and arbiter in force when it was requested. `policyOf` and `slaCompensationOf` show the current terms,
+///   which apply to what starts next.
+///
+/// Terms versions: every `setPolicy` or `setSlaCompensation` archives the merchant's terms under their
+/// version number and starts the next version (`termsVersionOf`, `TermsVersionStarted`); the events
+/// `PolicySet` and `SlaCompensationSet` give each version's terms. A ticket's cycle and a refund
+/// reference the version they started under.
+///
+/// Verified orders: a merchant's checkout signs an EIP-712 `OrderReceipt` (domain name `CareLedger`,
+/// version `1`, this chain, this desk) for each order; `openTicketWithReceipt` opens a verified ticket
+/// with it. Deadline compensation is paid on verified tickets only, and the escrow caps the refunds of
+/// one order at the receipt's amount.
 interface ISupportDesk {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -89,7 +104,12 @@ interface ISupportDesk {
     /// @param firstResponseMissed Whether the current cycle's first-response deadline is missed.
     /// @param resolutionMissed Whether the current cycle's resolution deadline is missed.
     /// @param firstResponseCompensated Whether the current cycle's first-response miss was compensated.
-    /// @param resolutionCompensated Whether the current cycle's resolution miss was compensated.
+    /// @param resolutionCompensated Whether the current cycle's resolution miss was compensated. When a ticket
+    /// is resolved under a newer terms version than its cycle's, every miss of the ended cycle is settled under
+    /// the cycle's own terms and both flags read true for its misses, even where those terms paid nothing.
+    /// @param verified Whether it was opened with an order receipt (`openTicketWithReceipt`).
+    /// @param termsVersion The merchant's terms version its current cycle (or, once resolved, its
+    /// resolution) runs under.
     struct TicketView {
         address customer;
         uint32 merchantId;
@@ -104,6 +124,31 @@ interface ISupportDesk {
         bool resolutionMissed;
         bool firstResponseCompensated;
         bool resolutionCompensated;
+        bool verified;
+        uint16 termsVersion;
+    }
+
+    /// @notice A merchant's receipt for one order, signed by one of its order signers (EIP-712).
+    /// @param merchantId The merchant that sold (and signs).
+    /// @param customer The only account that may open tickets with this receipt.
+    /// @param orderRef Commitment of the merchant's order record (never 0); all receipts of one order
+    /// carry the same `token` and `amount`.
+    /// @param token What the customer paid in: an ERC-20, or `address(0)` for ETH; refunds of the order
+    /// are paid in it.
+    /// @param amount What the customer paid: the cap on all refunds of the order together.
+    /// @param itemsHash Commitment of what was sold (serial numbers, batch ids), so the customer can prove
+    /// later which item a complaint is about.
+    /// @param purchasedAt When the order was placed (unix seconds; informational).
+    /// @param supportUntil The last second at which a ticket may be opened with this receipt.
+    struct OrderReceipt {
+        uint32 merchantId;
+        address customer;
+        bytes32 orderRef;
+        address token;
+        uint256 amount;
+        bytes32 itemsHash;
+        uint64 purchasedAt;
+        uint64 supportUntil;
     }
 
     /// @notice A merchant's public service record: each deadline counted once per ticket cycle.
@@ -166,6 +211,27 @@ interface ISupportDesk {
     /// @notice The promise is not backed: merchant `merchantId` holds `available` of `token`, and the
     /// compensation needs `required` for a ticket.
     error DeskSlaCompensationUnbacked(uint32 merchantId, address token, uint256 available, uint256 required);
+    /// @notice Merchant `merchantId` changed its terms 65,535 times; versions are 16-bit.
+    error DeskTooManyTermsVersions(uint32 merchantId);
+    /// @notice Merchant `merchantId` requires an order receipt: use `openTicketWithReceipt`.
+    error DeskReceiptRequired(uint32 merchantId);
+    /// @notice `signer` cannot sign order receipts (it is `address(0)`).
+    error DeskInvalidOrderSigner(address signer);
+    /// @notice The receipt is for `customer`; `caller` cannot use it.
+    error DeskReceiptNotForCaller(address customer, address caller);
+    /// @notice The receipt allowed tickets until `supportUntil`; it is now later.
+    error DeskReceiptExpired(uint64 supportUntil);
+    /// @notice A receipt must reference an order: `orderRef` may not be 0.
+    error DeskInvalidOrderRef(bytes32 orderRef);
+    /// @notice The receipt's signature recovers to `signer`, which is not an order signer of merchant
+    /// `merchantId` (never was, or was revoked, or the receipt was altered after signing).
+    error DeskNotOrderSigner(uint32 merchantId, address signer);
+    /// @notice The receipt's signature is neither a valid ECDSA signature nor a valid ERC-1271 signature of an
+    /// order signer of merchant `merchantId`, for receipt digest `digest`.
+    error DeskInvalidReceiptSignature(uint32 merchantId, bytes32 digest);
+    /// @notice Order `orderRef` of merchant `merchantId` was first verified in `token` for `amount`; a receipt
+    /// of the same order must carry the same terms.
+    error DeskOrderTermsMismatch(uint32 merchantId, bytes32 orderRef, address token, uint256 amount);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -186,6 +252,22 @@ interface ISupportDesk {
         uint32 indexed merchantId,
         address indexed previousAdmin,
         address indexed newAdmin
+    );
+    /// @notice Merchant `merchantId`'s terms version `version` starts now (a policy or compensation change);
+    /// what starts from now on runs under it.
+    event TermsVersionStarted(uint32 indexed merchantId, uint16 version);
+    /// @notice `signer`'s order receipts are accepted (`allowed`) or no longer accepted at merchant `merchantId`.
+    event OrderSignerSet(uint32 indexed merchantId, address indexed signer, bool allowed);
+    /// @notice Merchant `merchantId` requires (`required`) or no longer requires an order receipt per ticket.
+    event ReceiptRequirementSet(uint32 indexed merchantId, bool required);
+    /// @notice Ticket `ticketId` was opened with a receipt of order `orderRef` signed by `signer`: the order
+    /// was paid `amount` of `token`.
+    event TicketVerified(
+        uint256 indexed ticketId,
+        bytes32 indexed orderRef,
+        address signer,
+        address token,
+        uint256 amount
     );
     /// @notice Merchant `merchantId`'s policy is now `policy`.
     event PolicySet(uint32 indexed merchantId, Policy policy, address indexed actor);
@@ -254,12 +336,23 @@ interface ISupportDesk {
     /// @notice Sets merchant `merchantId`'s policy; admin only. Every time must be between 1 second and
     /// 365 days (`DeskInvalidPolicyTime`), and `autoCloseDelay` at least `reopenWindow`
     /// (`DeskAutoCloseBeforeReopenWindow`), so that a stranger's `closeTicket` never cuts a customer's
-    /// reopen window short. Running refund deadlines keep the times they started with.
+    /// reopen window short. Applies to what starts later: running cycles, resolved tickets and requested
+    /// refunds keep the terms version they started under (`TermsVersionStarted`).
     function setPolicy(uint32 merchantId, Policy calldata policy) external;
 
     /// @notice Sets what merchant `merchantId` pays customers for missed deadlines; admin only.
     /// Reverts with `DeskSlaCompensationUnbacked` unless its reserve already covers one ticket's worth.
+    /// Applies to cycles that start later; compensation is paid on verified tickets only.
     function setSlaCompensation(uint32 merchantId, SlaCompensation calldata compensation) external;
+
+    /// @notice Accepts (`allowed`) or stops accepting `signer`'s order receipts at merchant `merchantId`;
+    /// admin only. `signer` is an EOA or an ERC-1271 contract (a Safe, a smart account); a revoked signer's
+    /// receipts open no new tickets, while tickets already opened with them stay verified.
+    function setOrderSigner(uint32 merchantId, address signer, bool allowed) external;
+
+    /// @notice Requires (or stops requiring) an order receipt for every new ticket at merchant `merchantId`;
+    /// admin only. When required, `openTicket` reverts with `DeskReceiptRequired`.
+    function setReceiptRequired(uint32 merchantId, bool required) external;
 
     /*//////////////////////////////////////////////////////////////
                                 TICKETS
@@ -273,6 +366,25 @@ interface ISupportDesk {
     function openTicket(
         uint32 merchantId,
         bytes32 orderRef,
+        bytes32 contentHash,
+        uint8 priority
+    ) external returns (uint256 ticketId);
+
+    /// @notice Opens a verified ticket with an order receipt; only the receipt's customer (directly or
+    /// relayed), only until its `supportUntil`, and only with a signature of a signer the merchant accepts
+    /// at this moment. The ticket's `orderRef` is the receipt's. One order may have several tickets; the
+    /// first verified ticket fixes the order's token and amount, and a receipt of the same order with other
+    /// terms is refused (`DeskOrderTermsMismatch`).
+    /// @param receipt The merchant's receipt (see `OrderReceipt`).
+    /// @param signature A 65-byte ECDSA signature (r, s, v) of an EOA signer over the receipt's
+    /// EIP-712 digest; or, for an ERC-1271 contract signer, its 20-byte address followed by the signature
+    /// its `isValidSignature` accepts. High-s ECDSA signatures are refused.
+    /// @param contentHash Commitment of the first message.
+    /// @param priority 0 low, 1 normal, 2 high, 3 urgent.
+    /// @return ticketId The new ticket's id.
+    function openTicketWithReceipt(
+        OrderReceipt calldata receipt,
+        bytes calldata signature,
         bytes32 contentHash,
         uint8 priority
     ) external returns (uint256 ticketId);
@@ -326,11 +438,12 @@ interface ISupportDesk {
     ) external returns (bool resolved);
 
     /// @notice Escrow hook: marks every missed, uncompensated deadline of the current cycle of ticket
-    /// `ticketId` as compensated and returns what to pay; only the bound escrow may call.
+    /// `ticketId` as compensated and returns what to pay under the cycle's terms; only the bound escrow may
+    /// call. Only verified tickets are compensated.
     /// @return customer Who to pay.
     /// @return merchantId Whose reserve pays.
     /// @return deadlines Mask of the deadlines claimed now (1 first response, 2 resolution).
-    /// @return compensation The merchant's compensation terms.
+    /// @return compensation The compensation terms of the ticket's cycle.
     function claimMissedDeadlines(
         uint256 ticketId
     )
@@ -362,11 +475,49 @@ interface ISupportDesk {
     function ticketCore(
         uint256 ticketId
     ) external view returns (address customer, uint32 merchantId, Status status);
+    /// @notice The hot fields plus whether the ticket is verified (the feedback contract counts verified
+    /// ratings apart). Reverts for an unknown ticket.
+    function ticketFacts(
+        uint256 ticketId
+    ) external view returns (address customer, uint32 merchantId, Status status, bool verified);
     /// @notice What the escrow checks when a refund is requested, in one call: the ticket's customer,
-    /// merchant and state, and the merchant's refund response time. Reverts for an unknown ticket.
+    /// merchant and state, whether it is verified, the merchant's current refund response time and terms
+    /// version (the refund keeps both). Reverts for an unknown ticket.
     function refundContext(
         uint256 ticketId
-    ) external view returns (address customer, uint32 merchantId, Status status, uint32 refundResponseTime);
+    )
+        external
+        view
+        returns (
+            address customer,
+            uint32 merchantId,
+            Status status,
+            bool verified,
+            uint32 refundResponseTime,
+            uint16 termsVersion
+        );
+    /// @notice The order behind ticket `ticketId`: whether it was opened with a receipt, the order's
+    /// commitment, the token and amount paid (the order's refund cap) and the latest `supportUntil` any
+    /// accepted receipt of the order gave. Reverts for an unknown ticket.
+    function receiptOf(
+        uint256 ticketId
+    )
+        external
+        view
+        returns (bool verified, bytes32 orderRef, address token, uint256 amount, uint64 supportUntil);
+    /// @notice Whether `signer`'s receipts are accepted at merchant `merchantId` now.
+    function isOrderSigner(uint32 merchantId, address signer) external view returns (bool);
+    /// @notice Whether merchant `merchantId` requires an order receipt for new tickets.
+    function receiptRequired(uint32 merchantId) external view returns (bool);
+    /// @notice The dispute window and arbiter of merchant `merchantId`'s terms version `version` (what a
+    /// refund requested under that version keeps); the escrow's one read when a refund is rejected or
+    /// disputed. A version that has not started yet reads as zeros.
+    function disputeTermsAt(
+        uint32 merchantId,
+        uint16 version
+    ) external view returns (uint32 disputeWindow, address arbiter);
+    /// @notice Merchant `merchantId`'s current terms version (what starts now runs under it).
+    function termsVersionOf(uint32 merchantId) external view returns (uint16);
     /// @notice Merchant `merchantId`'s admin (`address(0)` if it does not exist).
     function merchantAdmin(uint32 merchantId) external view returns (address);
     /// @notice Merchant `merchantId`'s pending admin, if a handover is under way.

@@ -35,6 +35,13 @@ contract ReentrantDeskMock {
         return (_customer, 1, ISupportDesk.Status.Resolved);
     }
 
+    /// @notice As `ticketCore`, and never verified (what `attest` and `amend` read).
+    function ticketFacts(uint256 ticketId) external returns (address, uint32, ISupportDesk.Status, bool) {
+        if (ticketId >= REENTRY_TICKET_OFFSET) return (address(this), 1, ISupportDesk.Status.Resolved, false);
+        _reenter(ticketId);
+        return (_customer, 1, ISupportDesk.Status.Resolved, false);
+    }
+
     /// @notice Only the configured staff is staff; tries the re-entry first. Deliberately not `view`.
     function isAgent(uint32, address account) external returns (bool) {
         _reenter(0);

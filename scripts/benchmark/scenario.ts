@@ -29,6 +29,7 @@ import {
   RefundStatus,
   TicketStatus,
   connect,
+  signOrderReceipt,
   decodeRevert,
   makeCommitment,
   relay,
@@ -45,10 +46,19 @@ import { Checks, DemoCheckError } from "../demo/checks.js";
 
 import { CONTRACTS, OPERATIONS, type ContractName } from "./catalogue.js";
 
+/** A measured transaction as sent: what its calldata and L1 data fee are computed from. */
+export interface SentTransaction {
+  to: string;
+  data: string;
+  value: bigint;
+}
+
 /** What the benchmark measured. */
 export interface Measurements {
   /** Gas (`receipt.gasUsed`, 21,000 base included) by operation id. */
   gas: Map<string, number>;
+  /** The transaction of each measured operation, by operation id. */
+  transactions: Map<string, SentTransaction>;
   /** Deployed bytecode size in bytes, by contract. */
   sizes: Map<ContractName, number>;
   /** The simulated chain's hardfork (gas rules), as Hardhat reports it. */
@@ -64,6 +74,10 @@ const DAY = 86_400;
 const TICKETS_PER_RATING_WORD = 64n;
 /** Far in the future (2100-01-01), fixed so that the relayed request and its signature never change. */
 const RELAY_DEADLINE = 4_102_444_800;
+/** The times every benchmark receipt carries (fixed, so its calldata and gas repeat run after run). */
+const RECEIPT_PURCHASED_AT = 1_700_000_000n;
+const RECEIPT_SUPPORT_UNTIL = 4_000_000_000n;
+
 /** Gas the relayed `openTicket` is signed with (fixed, for the same reason). */
 const RELAY_GAS = 150_000n;
 
@@ -78,7 +92,7 @@ const COMPENSATION = {
 const usd = (amount: string): bigint => parseUnits(amount, 6);
 
 /** A fixed commitment for a label (the package's commitment, with a salt derived from the label). */
-function note(label: string): string {
+export function note(label: string): string {
   return makeCommitment(label, keccak256(toUtf8Bytes(`careledger benchmark salt: ${label}`)))
     .commitment;
 }
@@ -122,7 +136,8 @@ export async function measure(connection: NetworkConnection): Promise<Measuremen
   const world = await setUp(connection);
   await playDay(world, undefined);
   const gas = new Map<string, number>();
-  await playDay(world, gas);
+  const transactions = new Map<string, SentTransaction>();
+  await playDay(world, { gas, transactions });
 
   const missing = OPERATIONS.filter((operation) => !gas.has(operation.id)).map((op) => op.id);
   if (missing.length > 0) throw new DemoCheckError(`not measured: ${missing.join(", ")}`);
@@ -141,7 +156,7 @@ export async function measure(connection: NetworkConnection): Promise<Measuremen
   }
   const config = connection.networkConfig;
   const hardfork = "hardfork" in config ? String(config.hardfork) : "unknown";
-  return { gas, sizes, hardfork };
+  return { gas, transactions, sizes, hardfork };
 }
 
 /*//////////////////////////////////////////////////////////////
@@ -219,6 +234,8 @@ async function setUp(connection: NetworkConnection): Promise<World> {
   await send(escrow.connect(admin).deposit(MERCHANT, await dUsd.getAddress(), usd("100000")));
   await send(escrow.connect(admin).deposit(MERCHANT, await tUsd.getAddress(), usd("100000")));
   await send(desk.connect(admin).setSlaCompensation(MERCHANT, COMPENSATION));
+  // Each merchant's admin signs its order receipts (compensation is paid on verified tickets only).
+  await send(desk.connect(admin).setOrderSigner(MERCHANT, admin.address, true));
   // Customers pay in dUSD, so they hold some: an ERC-20 refund tops up an existing balance.
   for (const holder of [customer, customer2]) {
     await send(dUsd.connect(admin).transfer(holder.address, usd("50")));
@@ -232,11 +249,54 @@ async function setUp(connection: NetworkConnection): Promise<World> {
     }),
   );
   await send(desk.connect(otherAdmin).setSlaCompensation(THIN_MERCHANT, COMPENSATION));
+  await send(desk.connect(otherAdmin).setOrderSigner(THIN_MERCHANT, otherAdmin.address, true));
   return world;
 }
 
+interface StructLog {
+  op: string;
+  gas: number;
+  gasCost: number;
+  depth: number;
+}
+
+/**
+ * `BENCH_TRACE=<id>[,<id>...]`: prints where an operation's gas goes, summed by opcode (a call's cost is
+ * its own: access, value, memory, never the gas it forwards), from `debug_traceTransaction`. A tool for
+ * finding room against the lower bound; not part of any check.
+ */
+async function traceCosts(connection: NetworkConnection, id: string, hash: string): Promise<void> {
+  const trace = (await connection.provider.request({
+    method: "debug_traceTransaction",
+    params: [hash],
+  })) as { structLogs: StructLog[] };
+  const logs = trace.structLogs;
+  const byOp = new Map<string, { count: number; gas: number }>();
+  for (let i = 0; i < logs.length; i += 1) {
+    const log = logs[i];
+    if (log === undefined) continue;
+    let cost = log.gasCost;
+    const next = logs[i + 1];
+    // A call's reported cost includes the gas it forwards: its own cost is, roughly, what the caller
+    // lost by the time the callee starts (a stipend shows as 2,300 less; a callee without code has no
+    // step of its own, so its call keeps the reported cost).
+    if (/^(CALL|STATICCALL|DELEGATECALL|CALLCODE)$/.test(log.op) && next?.depth === log.depth + 1) {
+      cost = log.gas - next.gas;
+    }
+    const entry = byOp.get(log.op) ?? { count: 0, gas: 0 };
+    entry.count += 1;
+    entry.gas += cost;
+    byOp.set(log.op, entry);
+  }
+  const rows = [...byOp.entries()].sort(([, a], [, b]) => b.gas - a.gas);
+  process.stderr.write(`\ntrace of ${id} (${hash}): execution gas by opcode\n`);
+  for (const [op, { count, gas }] of rows.slice(0, 16)) {
+    process.stderr.write(`  ${op.padEnd(14)} x${String(count).padStart(4)}  ${gas}\n`);
+  }
+}
+
 /** Sends a transaction, waits for it, and turns a revert into a readable scenario error. */
-function sender(checks: Checks) {
+export function sender(checks: Checks) {
   return async function send(
     tx: Promise<ContractTransactionResponse>,
   ): Promise<ContractTransactionReceipt> {
@@ -264,7 +324,10 @@ function sender(checks: Checks) {
  * One working day of merchant 1 (and of merchant 2, whose compensation ends up owed), plus a new
  * merchant onboarding. With `gas`, each measured operation's gas is recorded under its id.
  */
-async function playDay(world: World, gas: Map<string, number> | undefined): Promise<void> {
+async function playDay(
+  world: World,
+  record: Pick<Measurements, "gas" | "transactions"> | undefined,
+): Promise<void> {
   const { client, cast, checks, connection } = world;
   const { desk, escrow, feedback } = client;
   const { admin, agent, agent2, arbiter, customer, customer2, keeper, relayer, otherAdmin } = cast;
@@ -279,14 +342,19 @@ async function playDay(world: World, gas: Map<string, number> | undefined): Prom
     id: string,
     tx: Promise<ContractTransactionResponse>,
   ): Promise<ContractTransactionReceipt> => {
-    checks.step = `${gas === undefined ? "warm-up" : "measured"} day, ${id}`;
+    checks.step = `${record === undefined ? "warm-up" : "measured"} day, ${id}`;
     const receipt = await send(tx);
-    if (gas !== undefined) {
-      if (gas.has(id)) throw new DemoCheckError(`${id} measured twice`);
+    if (record !== undefined) {
+      if (record.gas.has(id)) throw new DemoCheckError(`${id} measured twice`);
       if (!OPERATIONS.some((operation) => operation.id === id)) {
         throw new DemoCheckError(`${id} is not in the catalogue`);
       }
-      gas.set(id, Number(receipt.gasUsed));
+      record.gas.set(id, Number(receipt.gasUsed));
+      const sent = await tx;
+      record.transactions.set(id, { to: sent.to ?? "", data: sent.data, value: sent.value });
+      if (process.env.BENCH_TRACE?.split(",").includes(id) === true) {
+        await traceCosts(connection, id, receipt.hash);
+      }
     }
     return receipt;
   };
@@ -311,6 +379,45 @@ async function playDay(world: World, gas: Map<string, number> | undefined): Prom
     checks.step = `opening ticket "${label}"`;
     await send(
       desk.connect(who).openTicket(merchantId, note(`order: ${label}`), note(`${label}`), 1),
+    );
+    return desk.ticketCount();
+  };
+  /**
+   * The receipt `signer` (the merchant's admin) signs for `who`'s order `label`: an ETH order, unique per
+   * ticket count so each day's orders are new, with fixed times so the calldata (and the gas) repeat.
+   */
+  const receiptFor = async (
+    label: string,
+    who: HardhatEthersSigner,
+    merchantId: number,
+    signer: HardhatEthersSigner,
+  ) =>
+    signOrderReceipt(
+      signer,
+      {
+        merchantId: BigInt(merchantId),
+        customer: who.address,
+        orderRef: note(`order: ${label} #${await desk.ticketCount()}`),
+        token: ETH,
+        amount: parseEther("10"),
+        itemsHash: note(`items: ${label}`),
+        purchasedAt: RECEIPT_PURCHASED_AT,
+        supportUntil: RECEIPT_SUPPORT_UNTIL,
+      },
+      client.addresses.supportDesk,
+      client.chainId,
+    );
+  /** Opens a verified ticket as `who` (not measured) and returns its id. */
+  const openVerified = async (
+    label: string,
+    who: HardhatEthersSigner = customer,
+    merchantId: number = MERCHANT,
+    signer: HardhatEthersSigner = admin,
+  ): Promise<bigint> => {
+    checks.step = `opening verified ticket "${label}"`;
+    const signed = await receiptFor(label, who, merchantId, signer);
+    await send(
+      desk.connect(who).openTicketWithReceipt(signed.receipt, signed.signature, note(label), 1),
     );
     return desk.ticketCount();
   };
@@ -454,7 +561,15 @@ async function playDay(world: World, gas: Map<string, number> | undefined): Prom
   const e = await open("E");
   await measured("desk.cancelTicket", desk.connect(customer).cancelTicket(e));
   await status(e, TicketStatus.Cancelled);
-  const f = await open("F");
+  // Ticket F comes with the merchant's receipt (verified), so its missed deadline is compensated.
+  const fReceipt = await receiptFor("F", customer, MERCHANT, admin);
+  await measured(
+    "desk.openTicketWithReceipt",
+    desk
+      .connect(customer)
+      .openTicketWithReceipt(fReceipt.receipt, fReceipt.signature, note("F: the lamp flickers"), 1),
+  );
+  const f = await desk.ticketCount();
 
   // A customer without ETH opens a ticket through the relayer.
   checks.step = "relayed openTicket";
@@ -552,7 +667,7 @@ async function playDay(world: World, gas: Map<string, number> | undefined): Prom
   await measured("escrow.withdrawCredit.erc20", escrow.connect(customer).withdrawCredit(tUsd));
 
   // Ticket O at merchant 2: a refund request locks its whole reserve, so compensation will be owed.
-  const o = await open("O", customer2, THIN_MERCHANT);
+  const o = await openVerified("O", customer2, THIN_MERCHANT, otherAdmin);
   const thinReserve = await escrow.reserveOf(THIN_MERCHANT, ETH);
   await send(escrow.connect(customer2).requestRefund(o, ETH, thinReserve, note("O: broken")));
   const oRefund = await escrow.refundCount();

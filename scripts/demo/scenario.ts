@@ -1,7 +1,7 @@
 /**
  * One merchant's day on CareLedger, played by named people on Hardhat's in-process chain: deployed
  * through the real Ignition module, driven through the `careledger` package (client, commitments,
- * gasless relay, timelines, report), with every step checked.
+ * order receipts, gasless relay, timelines, report), with every step checked.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
@@ -25,10 +25,17 @@ import {
   decodeRevert,
   makeCommitment,
   merchantReport,
+  orderReceiptFromJson,
+  orderReceiptToJson,
   relay,
+  signOrderReceipt,
   ticketTimeline,
+  verifyOrderReceipt,
   type CareLedgerClient,
+  type DecodedRevert,
   type MerchantReport,
+  type OrderReceipt,
+  type SignedOrderReceipt,
   type TimelineEntry,
 } from "../../src/index.js";
 import { describeDecoded } from "../../tasks/lib/explain.js";
@@ -55,11 +62,21 @@ export interface DemoStep {
   txHash: string | undefined;
 }
 
+/** A merchant's ratings as `merchantStats` / `verifiedMerchantStats` return them. */
+export interface RatingFigures {
+  count: number;
+  sum: number;
+  /** histogram[0] counts 1-star ratings. */
+  histogram: number[];
+}
+
 export interface DemoResult {
   steps: DemoStep[];
   checks: number;
   merchantId: number;
   report: MerchantReport;
+  /** The ratings of verified tickets only (`verifiedMerchantStats`), next to `report.ratings`. */
+  verifiedRatings: RatingFigures;
   timelines: Map<number, TimelineEntry[]>;
   /** The demo token's address (the ERC-20 reserve). */
   token: string;
@@ -74,6 +91,8 @@ interface Person {
 
 const HOUR = 3_600;
 const DAY = 86_400;
+/** How long after a purchase a receipt opens tickets (its `supportUntil`): the shop's return period. */
+const RETURN_PERIOD = 30 * DAY;
 
 /** The merchant's promises for the day: tight, so that the story fits in a day and a half. */
 const POLICY = {
@@ -122,7 +141,19 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     signer: danWallet,
     address: danWallet.address,
   };
-  const cast = [maya, alex, sam, carol, dan, erin, ari, remy, deployer];
+  // The shop's checkout key: it signs an order receipt (EIP-712) for every sale, off chain, and never
+  // sends a transaction; Maya names it as the merchant's order signer, so its receipts open verified tickets.
+  const checkoutWallet = new Wallet(
+    keccak256(toUtf8Bytes("careledger demo: Acme checkout")),
+    provider,
+  );
+  const checkout: Person = {
+    name: "Acme checkout",
+    role: "the shop's checkout key (signs order receipts off chain)",
+    signer: checkoutWallet,
+    address: checkoutWallet.address,
+  };
+  const cast = [maya, alex, sam, checkout, carol, dan, erin, ari, remy, deployer];
   const names = new Map(cast.map((member) => [member.address.toLowerCase(), member.name]));
   const nameOf = (address: string): string =>
     names.get(address.toLowerCase()) ?? shortAddress(address);
@@ -190,6 +221,19 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
       )}  ${pad(formatGas(gasUsed), widths.gas, true)}  ${description}`,
     );
   };
+  /** Where a row's description starts: under it go the lines that explain a row. */
+  const descriptionColumn = " ".repeat(widths.index + widths.time + widths.actor + widths.gas + 8);
+  /**
+   * A row that is no step on the chain: something signed off chain, or an attempt the contracts refused
+   * (nothing is mined), so it has no step number and no gas.
+   */
+  const aside = (marker: string, actor: string, what: string, description: string): void => {
+    out.line(
+      `${pad(marker, widths.index, true)}  ${style.dim(pad(clock(stepTime), widths.time))}  ${style.cyan(
+        pad(actor, widths.actor),
+      )}  ${style.dim(pad(what, widths.gas, true))}  ${description}`,
+    );
+  };
   const section = (title: string): void => {
     out.line();
     out.line(style.bold(style.magenta(title)));
@@ -214,6 +258,52 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     if (receipt === null) throw new Error(`${what}: no receipt`);
     checks.equal(receipt.status, 1, "transaction status");
     return receipt;
+  };
+
+  /**
+   * Tries what the contracts must refuse: checks that it reverts, before anything is mined, with exactly
+   * the error `name` and the arguments `args` (decoded by the package's `decodeRevert`), then prints the
+   * row, the sentence `explain` makes of the error, and the decoded error itself.
+   */
+  const refused = async (
+    what: string,
+    actor: string,
+    description: string,
+    attempt: () => Promise<unknown>,
+    expected: { name: string; args: Record<string, unknown> },
+    explain: (decoded: DecodedRevert) => string,
+  ): Promise<DecodedRevert> => {
+    checks.step = `after step ${steps.length} (${what}, which must be refused)`;
+    const blockBefore = await provider.getBlockNumber();
+    let decoded: DecodedRevert | undefined;
+    try {
+      await attempt();
+    } catch (error) {
+      decoded = decodeRevert(error);
+      if (decoded === undefined) throw error;
+    }
+    if (decoded === undefined) {
+      throw new DemoCheckError(`${checks.step}: expected ${expected.name}, but it went through`);
+    }
+    // Refused while it was estimated: no transaction was sent, so nobody paid gas for it.
+    checks.equal(
+      await provider.getBlockNumber(),
+      blockBefore,
+      "blocks mined by the refused attempt",
+    );
+    checks.equal(decoded.name, expected.name, "the error");
+    checks.equal(
+      Object.keys(decoded.args).sort(),
+      Object.keys(expected.args).sort(),
+      `${expected.name}'s arguments`,
+    );
+    for (const [key, value] of Object.entries(expected.args)) {
+      checks.equal(decoded.args[key], value, `${expected.name}'s ${key}`);
+    }
+    aside(style.red("✖"), actor, "refused", description);
+    out.line(`${descriptionColumn}${style.red("↳")} ${explain(decoded)}`);
+    out.line(`${descriptionColumn}  ${style.dim(describeDecoded(decoded))}`);
+    return decoded;
   };
 
   out.line(style.bold("CareLedger demo: one merchant's day"));
@@ -407,13 +497,100 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   );
   const [backed] = await client.escrow.slaCompensationBacked(merchantId);
   checks.that(backed, "the compensation promise is backed by the reserve");
+  // Tickets opened from now on run under these terms, whatever Maya changes later.
+  const promiseTerms = await client.desk.termsVersionOf(merchantId);
+  checks.emitted(receipt, client.desk, "TermsVersionStarted", {
+    merchantId,
+    version: promiseTerms,
+  });
   record(
     maya.name,
-    "promises 5 dUSD for a late first reply and 20 dUSD for a late resolution, from the reserve",
+    "promises 5 dUSD for a late first reply and 20 dUSD for a late resolution (on verified purchases)",
+    receipt,
+  );
+
+  await travel(at(1, "08:47"));
+  receipt = await send(
+    "order signer",
+    desk(maya).setOrderSigner(merchantId, checkout.address, true),
+  );
+  checks.emitted(receipt, client.desk, "OrderSignerSet", {
+    merchantId,
+    signer: checkout.address,
+    allowed: true,
+  });
+  checks.that(
+    await client.desk.isOrderSigner(merchantId, checkout.address),
+    "the checkout's receipts are accepted",
+  );
+  record(
+    maya.name,
+    `names the shop's checkout key (${checkout.name}) as an order signer: receipts it signs open verified tickets`,
+    receipt,
+  );
+
+  await travel(at(1, "08:48"));
+  const samDailyLimit = usd("15");
+  receipt = await send(
+    "Sam's allowance",
+    escrow(maya).setRefundAllowance(merchantId, sam.address, dUsd.address, samDailyLimit, DAY),
+  );
+  checks.emitted(receipt, client.escrow, "RefundAllowanceSet", {
+    merchantId,
+    agent: sam.address,
+    token: dUsd.address,
+    limit: samDailyLimit,
+    period: DAY,
+    actor: maya.address,
+  });
+  const samAllowance = await client.escrow.refundAllowanceOf(merchantId, sam.address, dUsd.address);
+  checks.that(samAllowance.limited, "Sam's payouts are limited");
+  checks.equal(samAllowance.limit, samDailyLimit, "Sam's daily limit");
+  checks.equal(samAllowance.spent, 0n, "what Sam paid so far");
+  record(
+    maya.name,
+    `lets Sam pay out at most ${formatAmount(samDailyLimit, dUsd)} a day (refunds he approves or issues)`,
     receipt,
   );
 
   /* -------------------------------------------------------------- tickets */
+  const chainId = (await provider.getNetwork()).chainId;
+  /**
+   * What the checkout does at a sale: signs the order's receipt with the package's `signOrderReceipt` (the
+   * order and the items stay off chain as commitments) and hands it to the customer as JSON, whose wallet
+   * reads it back and checks the signature off chain (`verifyOrderReceipt`).
+   */
+  const sell = async (
+    customer: Person,
+    order: string,
+    items: string,
+    token: string,
+    amount: bigint,
+    purchasedAt: number,
+  ): Promise<SignedOrderReceipt> => {
+    const receipt: OrderReceipt = {
+      merchantId: BigInt(merchantId),
+      customer: customer.address,
+      orderRef: text(order),
+      token,
+      amount,
+      itemsHash: text(items),
+      purchasedAt: BigInt(purchasedAt),
+      supportUntil: BigInt(purchasedAt + RETURN_PERIOD),
+    };
+    const signed = await signOrderReceipt(checkout.signer, receipt, addresses.supportDesk, chainId);
+    const kept = orderReceiptFromJson(orderReceiptToJson(signed));
+    checks.equal(kept.receipt.orderRef, receipt.orderRef, `${customer.name}'s receipt, read back`);
+    checks.equal(kept.receipt.amount, amount, `${customer.name}'s receipt's amount, read back`);
+    const verification = await verifyOrderReceipt(kept, provider);
+    checks.that(
+      verification.valid && !verification.contractSigner,
+      `${customer.name}'s receipt carries a valid signature`,
+    );
+    checks.equal(verification.signer, checkout.address, `${customer.name}'s receipt's signer`);
+    return kept;
+  };
+
   await travel(at(1, "09:10"));
   receipt = await send(
     "Carol opens",
@@ -432,7 +609,29 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   });
   const t1 = 1n;
   await status(t1, TicketStatus.Open);
-  record(carol.name, "opens ticket #1: tent arrived with a broken pole (normal)", receipt);
+  checks.equal((await client.desk.receiptOf(t1)).verified, false, "whether ticket #1 is verified");
+  record(
+    carol.name,
+    "opens ticket #1 without a receipt (unverified): tent arrived with a broken pole (normal)",
+    receipt,
+  );
+
+  await travel(at(1, "09:11"));
+  checks.step = `after step ${steps.length} (Dan's receipt)`;
+  const danOrder = await sell(
+    dan,
+    "order #A-1043, placed last night",
+    "1 × Ridge 2 camping stove, serial RS2-40917; 4 × fuel canister",
+    dUsd.address,
+    usd("60"),
+    at(0, "21:40"),
+  );
+  aside(
+    "",
+    checkout.name,
+    "off chain",
+    `signs Dan's receipt for order #A-1043 (${formatAmount(danOrder.receipt.amount, dUsd)}, returns for 30 days); Dan's wallet checks it`,
+  );
 
   await travel(at(1, "09:12"));
   const remyBefore = await provider.getBalance(remy.address);
@@ -440,9 +639,9 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     "Dan opens gaslessly",
     gasless(
       addresses.supportDesk,
-      client.desk.interface.encodeFunctionData("openTicket", [
-        merchantId,
-        text("order #A-1043"),
+      client.desk.interface.encodeFunctionData("openTicketWithReceipt", [
+        danOrder.receipt,
+        danOrder.signature,
         text("The stove I bought leaks gas at the valve."),
         2,
       ]),
@@ -452,15 +651,33 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   checks.emitted(receipt, client.desk, "TicketOpened", {
     ticketId: t2,
     customer: dan.address,
+    orderRef: danOrder.receipt.orderRef,
     priority: 2,
   });
+  checks.emitted(receipt, client.desk, "TicketVerified", {
+    ticketId: t2,
+    orderRef: danOrder.receipt.orderRef,
+    signer: checkout.address,
+    token: dUsd.address,
+    amount: usd("60"),
+  });
+  checks.equal(
+    [...(await client.desk.receiptOf(t2))],
+    [true, danOrder.receipt.orderRef, dUsd.address, usd("60"), danOrder.receipt.supportUntil],
+    "ticket #2's order (verified, ref, token, amount, support until)",
+  );
+  checks.equal((await client.desk.getTicket(t2)).termsVersion, promiseTerms, "ticket #2's terms");
   checks.equal(await provider.getBalance(dan.address), 0n, "Dan's ETH (he never pays gas)");
   checks.equal(
     remyBefore - (await provider.getBalance(remy.address)),
     ethCost(receipt),
     "what Remy paid for Dan's request",
   );
-  record(viaRemy, "opens ticket #2 gaslessly: the stove leaks gas (high)", receipt);
+  record(
+    viaRemy,
+    "opens ticket #2 gaslessly with his receipt (verified): the stove leaks gas (high)",
+    receipt,
+  );
 
   await travel(at(1, "09:20"));
   receipt = await send("assign", desk(alex).assignTicket(t1, alex.address));
@@ -565,19 +782,64 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   checks.emitted(receipt, client.feedback, "FeedbackReplied", { feedbackId: f1 });
   record(maya.name, `replies to feedback #${f1}`, receipt);
 
+  await travel(at(1, "10:12"));
+  receipt = await send(
+    "auto-pay",
+    desk(maya).setSlaCompensation(merchantId, {
+      token: dUsd.address,
+      firstResponseAmount: usd("5"),
+      resolutionAmount: usd("20"),
+      autoPay: true,
+    }),
+  );
+  checks.equal((await client.desk.slaCompensationOf(merchantId)).autoPay, true, "auto-pay");
+  const autoPayTerms = await client.desk.termsVersionOf(merchantId);
+  checks.equal(autoPayTerms, promiseTerms + 1n, "the terms version auto-pay starts");
+  checks.equal(
+    (await client.desk.getTicket(t2)).termsVersion,
+    promiseTerms,
+    "ticket #2's terms (its cycle keeps those it started under)",
+  );
+  record(
+    maya.name,
+    "turns on automatic compensation, for cycles that start from now on (ticket #2 keeps its terms)",
+    receipt,
+  );
+
   await travel(at(1, "10:13"));
+  checks.step = `after step ${steps.length} (Erin's receipt)`;
+  const erinOrder = await sell(
+    erin,
+    "order #A-1050, placed last night",
+    "1 × pair of Summit GTX hiking boots, size 46",
+    ZeroAddress,
+    parseEther("0.1"),
+    at(0, "22:05"),
+  );
   receipt = await send(
     "Erin opens",
-    desk(erin).openTicket(
-      merchantId,
-      text("order #A-1050"),
+    desk(erin).openTicketWithReceipt(
+      erinOrder.receipt,
+      erinOrder.signature,
       text("Boots are two sizes too big."),
       0,
     ),
   );
   const t3 = 3n;
   checks.emitted(receipt, client.desk, "TicketOpened", { ticketId: t3, customer: erin.address });
-  record(erin.name, "opens ticket #3: boots two sizes too big (low)", receipt);
+  checks.emitted(receipt, client.desk, "TicketVerified", {
+    ticketId: t3,
+    orderRef: erinOrder.receipt.orderRef,
+    signer: checkout.address,
+    token: ZeroAddress,
+    amount: parseEther("0.1"),
+  });
+  checks.equal((await client.desk.getTicket(t3)).termsVersion, autoPayTerms, "ticket #3's terms");
+  record(
+    erin.name,
+    "opens ticket #3 with her receipt for 0.1 ETH (verified): boots two sizes too big (low)",
+    receipt,
+  );
 
   await travel(at(1, "10:16"));
   receipt = await send(
@@ -595,6 +857,11 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     (await client.escrow.getRefund(2n)).deadline,
     requestedAt + DAY,
     "refund #2's deadline",
+  );
+  checks.equal(
+    await client.escrow.refundedForOrder(merchantId, erinOrder.receipt.orderRef),
+    parseEther("0.1"),
+    "what Erin's order has locked or paid in refunds",
   );
   record(erin.name, "asks for 0.1 ETH back: refund #2 (the merchant has a day to answer)", receipt);
 
@@ -637,7 +904,11 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     credited: false,
   });
   checks.equal((await tokenBalance(dan)) - danUsdBefore, usd("5"), "Dan's compensation");
-  record(remy.name, "claims ticket #2's compensation as a keeper: Dan is paid 5 dUSD", receipt);
+  record(
+    remy.name,
+    "claims ticket #2's compensation as a keeper (no auto-pay in its terms): Dan is paid 5 dUSD",
+    receipt,
+  );
 
   await travel(at(1, "11:40"));
   receipt = await send(
@@ -696,7 +967,16 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     amount: usd("40"),
   });
   checks.equal(await client.escrow.lockedOf(merchantId, dUsd.address), usd("40"), "dUSD locked");
-  record(viaRemy, "asks for 40 dUSD back: refund #3", receipt);
+  checks.equal(
+    await client.escrow.refundedForOrder(merchantId, danOrder.receipt.orderRef),
+    usd("40"),
+    "what Dan's order has locked or paid in refunds",
+  );
+  record(
+    viaRemy,
+    "asks for 40 dUSD back for the stove: refund #3 (20 dUSD of the order left)",
+    receipt,
+  );
 
   await travel(at(1, "14:20"));
   receipt = await send("Sam answers", desk(sam).postMessage(t2, text("Looking into it.")));
@@ -776,21 +1056,8 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   const f2 = await client.feedback.feedbackOfTicket(t2);
   record(viaRemy, `rates ticket #2 ★★ (feedback #${f2})`, receipt);
 
-  await travel(at(1, "17:00"));
-  receipt = await send(
-    "auto-pay",
-    desk(maya).setSlaCompensation(merchantId, {
-      token: dUsd.address,
-      firstResponseAmount: usd("5"),
-      resolutionAmount: usd("20"),
-      autoPay: true,
-    }),
-  );
-  checks.equal((await client.desk.slaCompensationOf(merchantId)).autoPay, true, "auto-pay");
-  record(maya.name, "turns on automatic compensation: no claim needed any more", receipt);
-
   /* ------------------------------------------------------------- next day */
-  section("Day 2: the merchant forgot ticket #3");
+  section("Day 2: the merchant forgot ticket #3; Dan sends back the rest of his order");
   header();
 
   await travel(at(2, "10:20"));
@@ -865,6 +1132,110 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   });
   record(viaRemy, "amends his rating of ticket #2 to ★★★★ (the ★★ record stays)", receipt);
 
+  /* ------------------------------------- the order's cap, an agent's allowance */
+  // Dan's order was 60 dUSD and refund #3 paid 40 of it: no refund of the order may go beyond the rest.
+  await travel(at(2, "11:20"));
+  const refundDan = (amount: bigint, reason: string): Promise<ContractTransactionResponse> =>
+    gasless(
+      addresses.refundEscrow,
+      client.escrow.interface.encodeFunctionData("requestRefund", [
+        t2,
+        dUsd.address,
+        amount,
+        text(reason),
+      ]),
+    );
+  await refused(
+    "Dan asks for 25 dUSD",
+    viaRemy,
+    "asks for 25 dUSD more, for the fuel canisters and the postage",
+    () => refundDan(usd("25"), "Refund the unopened fuel canisters and the postage."),
+    {
+      name: "EscrowOrderRefundExceeded",
+      args: {
+        merchantId,
+        orderRef: danOrder.receipt.orderRef,
+        left: usd("20"),
+        requested: usd("25"),
+      },
+    },
+    (decoded) =>
+      `refused: only ${formatAmount(decoded.args["left"] as bigint, dUsd)} of the ` +
+      `${formatAmount(danOrder.receipt.amount, dUsd)} order is left to refund, ` +
+      `and ${formatAmount(decoded.args["requested"] as bigint, dUsd)} was asked for`,
+  );
+
+  await travel(at(2, "11:22"));
+  receipt = await send(
+    "Dan asks for 20 dUSD",
+    refundDan(usd("20"), "Refund the unopened fuel canisters."),
+  );
+  checks.emitted(receipt, client.escrow, "RefundRequested", {
+    refundId: 4,
+    ticketId: t2,
+    customer: dan.address,
+    token: dUsd.address,
+    amount: usd("20"),
+  });
+  checks.equal(
+    await client.escrow.refundedForOrder(merchantId, danOrder.receipt.orderRef),
+    danOrder.receipt.amount,
+    "what Dan's order has locked or paid in refunds (all of it)",
+  );
+  record(viaRemy, "asks for the 20 dUSD left, for the canisters alone: refund #4", receipt);
+
+  // Sam may pay out 15 dUSD a day: refund #4 is more, so the admin has to approve it.
+  await travel(at(2, "11:40"));
+  await refused(
+    "Sam approves",
+    sam.name,
+    "approves refund #4 (20 dUSD)",
+    () => escrow(sam).approveRefund(4n),
+    {
+      name: "EscrowAllowanceExceeded",
+      args: {
+        merchantId,
+        agent: sam.address,
+        token: dUsd.address,
+        left: samDailyLimit,
+        requested: usd("20"),
+      },
+    },
+    (decoded) =>
+      `refused: Sam may pay out ${formatAmount(decoded.args["left"] as bigint, dUsd)} more today ` +
+      `and refund #4 is ${formatAmount(decoded.args["requested"] as bigint, dUsd)}; Maya (the admin) can approve it`,
+  );
+
+  await travel(at(2, "11:45"));
+  const danUsdBeforeApproval = await tokenBalance(dan);
+  receipt = await send("Maya approves", escrow(maya).approveRefund(4n));
+  checks.emitted(receipt, client.escrow, "RefundApproved", { refundId: 4, actor: maya.address });
+  checks.emitted(receipt, client.escrow, "RefundPaid", {
+    refundId: 4,
+    to: dan.address,
+    token: dUsd.address,
+    amount: usd("20"),
+    credited: false,
+  });
+  checks.equal((await tokenBalance(dan)) - danUsdBeforeApproval, usd("20"), "Dan's refund");
+  await refundStatus(4n, RefundStatus.Paid);
+  checks.equal(
+    (await client.escrow.refundAllowanceOf(merchantId, sam.address, dUsd.address)).spent,
+    0n,
+    "what Sam paid today (his approval was refused)",
+  );
+  checks.equal(
+    await client.escrow.reserveOf(merchantId, dUsd.address),
+    usd("1000") - usd("5") - usd("40") - usd("25") - usd("20"),
+    "dUSD reserve (less 30 dUSD of compensation and 60 dUSD of refunds)",
+  );
+  checks.equal(await client.escrow.lockedOf(merchantId, dUsd.address), 0n, "dUSD locked");
+  record(
+    maya.name,
+    "approves refund #4 herself: Dan is paid 20 dUSD (his whole order is refunded)",
+    receipt,
+  );
+
   /* ------------------------------------------------------------ timelines */
   checks.step = "timelines";
   const timelines = new Map<number, TimelineEntry[]>();
@@ -882,15 +1253,28 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   for (const [id, customer, priority] of ticketLines) {
     const entries = timelines.get(Number(id)) ?? [];
     const current = TicketStatus[Number(await client.desk.statusOf(id))] ?? "?";
+    const order = await client.desk.receiptOf(id);
+    const orderInfo = tokens.get(order.token.toLowerCase()) ?? ETH;
     out.line();
     out.line(
-      `${style.bold(`ticket #${id}`)}  ${customer.name} · ${priority} · ${style.bold(current)}`,
+      `${style.bold(`ticket #${id}`)}  ${customer.name} · ${priority} · ${style.bold(current)}` +
+        (order.verified
+          ? ` · ${style.green("verified")}: order of ${formatAmount(order.amount, orderInfo)}`
+          : ` · ${style.yellow("unverified")}: no receipt`),
     );
     for (const line of renderTimeline(entries, render)) out.line(line);
   }
   const kinds = (id: bigint): string[] =>
     (timelines.get(Number(id)) ?? []).map((entry) => entry.kind);
   checks.that(kinds(t1).includes("refund-paid"), "ticket #1's timeline shows the refund paid");
+  checks.that(!kinds(t1).includes("verified"), "ticket #1's timeline shows no receipt");
+  const danVerified = (timelines.get(Number(t2)) ?? []).find((entry) => entry.kind === "verified");
+  checks.equal(danVerified?.signer, checkout.address, "the signer ticket #2's timeline shows");
+  checks.equal(
+    danVerified?.amount,
+    danOrder.receipt.amount,
+    "the order amount ticket #2's timeline shows",
+  );
   checks.that(kinds(t2).includes("dispute-resolved"), "ticket #2's timeline shows the ruling");
   checks.that(kinds(t2).includes("feedback-amended"), "ticket #2's timeline shows the amendment");
   checks.that(
@@ -904,6 +1288,26 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
   section("Acme Outdoor's report (merchantReport)");
   const terms = describeCompensation(await client.desk.slaCompensationOf(merchantId), tokens);
   for (const line of renderReport(report, { ...render, compensationTerms: terms })) out.line(line);
+  // The report's ratings count every ticket; those of verified purchases (tickets opened with a receipt
+  // the checkout signed) are counted apart, so anyone can read both figures.
+  const [verifiedCount, verifiedSum, verifiedHistogram] =
+    await client.feedback.verifiedMerchantStats(merchantId);
+  const verifiedRatings: RatingFigures = {
+    count: Number(verifiedCount),
+    sum: Number(verifiedSum),
+    histogram: verifiedHistogram.map(Number),
+  };
+  const average = (figures: { count: number; sum: number }): string =>
+    figures.count === 0 ? "none yet" : `average ${(figures.sum / figures.count).toFixed(2)} ★`;
+  out.line(
+    `  ${style.dim(pad("verified", 16))}${verifiedRatings.count} of the ${report.ratings.count} ratings ` +
+      `come from verified purchases · ${average(verifiedRatings)} (verifiedMerchantStats)`,
+  );
+  out.line(
+    `${" ".repeat(18)}${[5, 4, 3, 2, 1]
+      .map((stars) => `${stars} ★ ${verifiedRatings.histogram[stars - 1] ?? 0}`)
+      .join(" · ")}`,
+  );
 
   checks.equal(report.ticketsByStatus.Closed, 1, "closed tickets");
   checks.equal(report.ticketsByStatus.Resolved, 2, "resolved tickets");
@@ -918,10 +1322,15 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
     usd("30"),
     "compensation paid",
   );
-  checks.equal(report.refunds.requested, 3, "refunds requested");
-  checks.equal(report.refunds.paid, 3, "refunds paid");
+  checks.equal(report.refunds.requested, 4, "refunds requested");
+  checks.equal(report.refunds.paid, 4, "refunds paid");
   checks.equal(report.ratings.count, 3, "ratings");
+  checks.equal(report.ratings.sum, 12, "ratings' sum (5 + 4 + 3)");
   checks.equal(report.ratings.histogram, [0, 0, 1, 1, 1], "ratings histogram (1★..5★)");
+  // Carol's ★★★★★ came without a receipt: the verified-purchase rating counts Dan's and Erin's only.
+  checks.equal(verifiedRatings.count, 2, "verified ratings");
+  checks.equal(verifiedRatings.sum, 7, "verified ratings' sum (4 + 3)");
+  checks.equal(verifiedRatings.histogram, [0, 0, 1, 1, 0], "verified ratings histogram (1★..5★)");
 
   out.line();
   out.line(
@@ -932,5 +1341,13 @@ export async function runDemo(connection: NetworkConnection, out: Printer): Prom
       "Next: `npx hardhat --help` lists the tasks for merchants and customers (README: Command-line tasks).",
     ),
   );
-  return { steps, checks: checks.count, merchantId, report, timelines, token: dUsd.address };
+  return {
+    steps,
+    checks: checks.count,
+    merchantId,
+    report,
+    verifiedRatings,
+    timelines,
+    token: dUsd.address,
+  };
 }

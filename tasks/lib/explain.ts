@@ -474,6 +474,53 @@ export async function explainRevert(
       return `merchant #${big(args, "merchantId")} promised deadline compensation, so ${formatAmount(big(args, "required"), info)} must stay in its reserve: withdraw less, or lower the compensation first (\`merchant:sla\`)`;
     }
 
+    case "EscrowIssueUnbacksSla": {
+      const info = await token(client, address(args, "token"));
+      return `merchant #${big(args, "merchantId")} promised deadline compensation, so ${formatAmount(big(args, "required"), info)} must stay in its reserve: issue less, or deposit more first (\`escrow:deposit\`)`;
+    }
+    case "EscrowOrderRefundExceeded": {
+      const amount = (value: bigint): string =>
+        context.token === undefined
+          ? `${value} (smallest units)`
+          : formatAmount(value, context.token);
+      return `only ${amount(big(args, "left"))} of this order is left to refund (its receipt's amount less what its refunds locked or paid), and ${amount(big(args, "requested"))} was asked for: ask for at most what is left`;
+    }
+    case "EscrowWrongOrderToken": {
+      const expected = await token(client, address(args, "expected"));
+      return `ticket #${big(args, "ticketId")} was opened with a receipt for an order paid in ${expected.symbol}: its refunds are paid in ${expected.symbol} (\`--token ${expected.address === ZeroAddress ? "eth" : expected.address}\`)`;
+    }
+    case "EscrowAllowanceExceeded": {
+      const info = await token(client, address(args, "token"));
+      const merchantId = big(args, "merchantId");
+      return `${address(args, "agent")} may pay out ${formatAmount(big(args, "left"), info)} more in this period and ${formatAmount(big(args, "requested"), info)} was asked for: the admin of merchant #${merchantId} can pay it, or raise the limit (\`merchant:allowance ${merchantId} <agent>\`)`;
+    }
+    case "EscrowInvalidAllowancePeriod":
+      return `an allowance period must be 1 second to 365 days (${big(args, "period")} s was given)`;
+    case "DeskReceiptRequired": {
+      const merchantId = big(args, "merchantId");
+      return `merchant #${merchantId} requires an order receipt for every ticket: open it with the receipt the shop gave you (\`ticket:open ${merchantId} "<message>" --receipt <file>\`)`;
+    }
+    case "DeskReceiptNotForCaller":
+      return `this receipt is for ${address(args, "customer")}: only that account can open tickets with it (${address(args, "caller")} is not it)`;
+    case "DeskReceiptExpired":
+      return `the receipt allowed tickets until ${formatTime(big(args, "supportUntil"))}: its support period has ended`;
+    case "DeskInvalidOrderRef":
+      return "the receipt references no order (its orderRef is zero): ask the shop for a proper receipt";
+    case "DeskNotOrderSigner": {
+      const merchantId = big(args, "merchantId");
+      return `the receipt was signed by ${address(args, "signer")}, which is not an order signer of merchant #${merchantId} (never named, revoked, or the receipt was altered after signing); its admin names signers with \`merchant:signer ${merchantId} <address>\``;
+    }
+    case "DeskInvalidReceiptSignature":
+      return `the receipt's signature is not a valid signature of any order signer of merchant #${big(args, "merchantId")}: ask the shop for a new receipt`;
+    case "DeskOrderTermsMismatch": {
+      const info = await token(client, address(args, "token"));
+      return `this order was first verified for ${formatAmount(big(args, "amount"), info)}: a receipt of the same order must carry the same token and amount`;
+    }
+    case "DeskInvalidOrderSigner":
+      return "the order signer given is the zero address (0x000…0): give a real account";
+    case "DeskTooManyTermsVersions":
+      return `merchant #${big(args, "merchantId")} has changed its terms 65,535 times, the most a merchant can`;
+
     case "EscrowTransferFailed":
       return `the token refused to transfer ${big(args, "amount")} (smallest units) to ${address(args, "to")}: check the token and the balance`;
     case "EscrowTokenNotContract":

@@ -51,6 +51,15 @@ export const REOPEN_WINDOW = 7 * DAY;
  * reopen window ends; `setPolicy` refuses an auto-close delay shorter than the reopen window). */
 export const AUTO_CLOSE_DELAY = 7 * DAY;
 
+/** How long after resolution anyone may close a ticket: the auto-close delay, and never before the reopen
+ * window's last second has passed (with the two equal, one second after it). */
+export function closableAfter(reopenWindow: number, autoCloseDelay: number): number {
+  return Math.max(autoCloseDelay, reopenWindow + 1);
+}
+
+/** `closableAfter` for the default policy. */
+export const CLOSABLE_AFTER = closableAfter(REOPEN_WINDOW, AUTO_CLOSE_DELAY);
+
 /** The policy a new merchant gets (decided by the lead); `arbiter` is the deployment's default. */
 export function defaultPolicy(arbiter: string): ISupportDesk.PolicyStruct {
   return {
@@ -360,7 +369,7 @@ export async function ticketIn(f: DeskFixture, state: TicketStateKey): Promise<T
       break;
     case "ResolvedAutoCloseDue":
       await resolve();
-      await mineAt(connection, (t.resolvedAt ?? 0) + AUTO_CLOSE_DELAY - 1);
+      await mineAt(connection, (t.resolvedAt ?? 0) + CLOSABLE_AFTER - 1);
       break;
     case "ResolvedReopenExpired":
       await resolve();

@@ -14,6 +14,7 @@ import {
   type WalletMock,
 } from "../../typechain-types/index.js";
 import { careLedgerFixture, type CareLedgerFixture, type Connection } from "./fixture.js";
+import { openVerifiedTicket, receiptFor, signReceipt } from "./receipts.js";
 
 /** The escrow's token address for ETH. */
 export const ETH = ZeroAddress;
@@ -83,7 +84,15 @@ export interface EscrowFixture extends CareLedgerFixture {
  * `agent2` at merchant 1), the test tokens minted to both admins and approved to the escrow, tickets 1-3
  * opened, and the reserves above deposited. Wrap the returned function in `loadFixture`, once per file.
  */
-export function escrowFixture(connection: Connection): () => Promise<EscrowFixture> {
+export function escrowFixture(
+  connection: Connection,
+  options: {
+    verifiedTickets?: boolean;
+    /** Merchant 1's deadline compensation, set before the tickets open (a cycle keeps the terms it
+     * started under). */
+    compensation?: { firstResponseAmount: bigint; resolutionAmount: bigint; autoPay: boolean };
+  } = {},
+): () => Promise<EscrowFixture> {
   const deployCareLedgerFixture = careLedgerFixture(connection);
   return async function deployEscrowFixture(): Promise<EscrowFixture> {
     const base = await deployCareLedgerFixture();
@@ -103,18 +112,34 @@ export function escrowFixture(connection: Connection): () => Promise<EscrowFixtu
       await feeToken.connect(holder).approve(await escrow.getAddress(), MINTED);
     }
 
-    await desk.connect(customer).openTicket(MERCHANT, hashOf("order 1"), hashOf("ticket 1"), 1);
-    await desk.connect(customer2).openTicket(MERCHANT, hashOf("order 2"), hashOf("ticket 2"), 1);
-    await desk
-      .connect(customer)
-      .openTicket(OTHER_MERCHANT, hashOf("order 3"), hashOf("ticket 3"), 1);
-
     await escrow.connect(admin).deposit(MERCHANT, ETH, ETH_RESERVE, { value: ETH_RESERVE });
     await escrow.connect(admin).deposit(MERCHANT, await token.getAddress(), TOKEN_RESERVE);
     await escrow.connect(admin).deposit(MERCHANT, await feeToken.getAddress(), FEE_DEPOSIT);
     await escrow
       .connect(otherAdmin)
       .deposit(OTHER_MERCHANT, ETH, OTHER_ETH_RESERVE, { value: OTHER_ETH_RESERVE });
+
+    if (options.compensation !== undefined) {
+      await desk
+        .connect(admin)
+        .setSlaCompensation(MERCHANT, { token: ETH, ...options.compensation });
+    }
+
+    if (options.verifiedTickets === true) {
+      // The same three tickets, each opened with its merchant's receipt for an ETH order (compensation is
+      // paid on verified tickets only).
+      await openVerifiedTicket(desk, admin, customer, MERCHANT, { orderRef: hashOf("order 1") });
+      await openVerifiedTicket(desk, admin, customer2, MERCHANT, { orderRef: hashOf("order 2") });
+      await openVerifiedTicket(desk, otherAdmin, customer, OTHER_MERCHANT, {
+        orderRef: hashOf("order 3"),
+      });
+    } else {
+      await desk.connect(customer).openTicket(MERCHANT, hashOf("order 1"), hashOf("ticket 1"), 1);
+      await desk.connect(customer2).openTicket(MERCHANT, hashOf("order 2"), hashOf("ticket 2"), 1);
+      await desk
+        .connect(customer)
+        .openTicket(OTHER_MERCHANT, hashOf("order 3"), hashOf("ticket 3"), 1);
+    }
 
     return { ...base, token, feeToken };
   };
@@ -213,6 +238,33 @@ export async function openTicketAs(
     desk.interface.encodeFunctionData("openTicket", [
       merchantId,
       hashOf("wallet order"),
+      hashOf("wallet ticket"),
+      1,
+    ]),
+  );
+  return desk.ticketCount();
+}
+
+/**
+ * Makes `wallet` open a verified ticket at `merchantId` with a receipt `signer` (an order signer of the
+ * merchant) signed for it, and returns the ticket id.
+ */
+export async function openVerifiedTicketAs(
+  desk: SupportDesk,
+  wallet: WalletMock,
+  signer: HardhatEthersSigner,
+  merchantId: bigint,
+): Promise<bigint> {
+  const receipt = await receiptFor(desk, merchantId, await wallet.getAddress(), {
+    orderRef: hashOf("wallet order"),
+  });
+  const signed = await signReceipt(desk, signer, receipt);
+  await wallet.execute(
+    await desk.getAddress(),
+    0n,
+    desk.interface.encodeFunctionData("openTicketWithReceipt", [
+      signed.receipt,
+      signed.signature,
       hashOf("wallet ticket"),
       1,
     ]),

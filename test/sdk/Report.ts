@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import { CareLedgerError, merchantReport } from "../../src/index.js";
 import { careLedgerFixture } from "../helpers/fixture.js";
 import { clientAs, hashOf, openTicket, registerMerchant } from "../helpers/sdk.js";
+import { openVerifiedTicket } from "../helpers/receipts.js";
 
 const connection = await network.create();
 const deployCareLedgerFixture = careLedgerFixture(connection);
@@ -43,8 +44,17 @@ describe("careledger merchantReport", function () {
       await feedback.connect(customer).attest(other, 1, hashOf("bad"));
 
       const t1 = await openTicket(fixture, merchantId, customer); // met both deadlines
-      const t2 = await openTicket(fixture, merchantId, customer); // missed both
-      const t3 = await openTicket(fixture, merchantId, customer2); // escalated
+      // Compensation is paid on verified tickets: t2 and t3 come with receipts for orders paid in the token.
+      const t2 = await openVerifiedTicket(desk, admin, customer, merchantId, {
+        token: tokenAddress,
+        amount: 1000n,
+        orderRef: hashOf("order 2"),
+      }); // missed both
+      const t3 = await openVerifiedTicket(desk, admin, customer2, merchantId, {
+        token: tokenAddress,
+        amount: 1000n,
+        orderRef: hashOf("order 3"),
+      }); // escalated
       const t4 = await openTicket(fixture, merchantId, customer); // cancelled
       await desk.connect(agent).postMessage(t1, hashOf("on it"));
       await desk.connect(agent).resolveTicket(t1, hashOf("fixed"));

@@ -6,6 +6,7 @@ import { network } from "hardhat";
 import { TicketStatus, ticketTimeline, type TimelineEntry } from "../../src/index.js";
 import { careLedgerFixture } from "../helpers/fixture.js";
 import { clientAs, hashOf, openTicket, registerMerchant } from "../helpers/sdk.js";
+import { receiptFor, signReceipt } from "../helpers/receipts.js";
 
 const connection = await network.create();
 const deployCareLedgerFixture = careLedgerFixture(connection);
@@ -197,8 +198,17 @@ describe("careledger ticketTimeline", function () {
         string,
       ];
 
+      // Compensation is paid on verified tickets: this one comes with the merchant's receipt.
+      await desk.connect(admin).setOrderSigner(merchantId, admin.address, true);
+      const signed = await signReceipt(
+        desk,
+        admin,
+        await receiptFor(desk, merchantId, customer.address, { orderRef: hashOf("o") }),
+      );
       const t0 = await timeOf(
-        await desk.connect(customer).openTicket(merchantId, hashOf("o"), hashOf("c"), 1),
+        await desk
+          .connect(customer)
+          .openTicketWithReceipt(signed.receipt, signed.signature, hashOf("c"), 1),
       );
       const ticketId = await desk.ticketCount();
       await time.increase(DAY + 1);
@@ -255,6 +265,13 @@ describe("careledger ticketTimeline", function () {
         hash,
       });
       expect(timeline.slice(1).map(what)).to.deep.equal([
+        {
+          kind: "verified",
+          orderRef: signed.receipt.orderRef,
+          signer: admin.address,
+          token: ETH,
+          amount: signed.receipt.amount,
+        },
         { kind: "sla-settled", deadline: "first-response", dueAt: t0 + DAY, met: false },
         {
           kind: "sla-compensation-paid",

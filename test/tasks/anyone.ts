@@ -1,3 +1,4 @@
+import { openVerifiedTicket } from "../helpers/receipts.js";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,7 +37,9 @@ function cli(args: string[], env: Record<string, string | undefined> = {}) {
 }
 
 /** Merchant 1 promises 5 dUSD for a late first reply (claimed, not auto-paid). */
-async function withCompensation(fixture: TaskFixture): Promise<void> {
+/** Merchant 1 promises 5 dUSD for a late first reply; the customer then opens a verified ticket (compensation
+ * is paid on verified tickets, under the terms in force when their cycle started). Returns its id. */
+async function withCompensation(fixture: TaskFixture): Promise<bigint> {
   await (
     await fixture.desk.connect(fixture.admin).setSlaCompensation(1, {
       token: fixture.tokenAddress,
@@ -45,6 +48,10 @@ async function withCompensation(fixture: TaskFixture): Promise<void> {
       autoPay: false,
     })
   ).wait();
+  return openVerifiedTicket(fixture.desk, fixture.admin, fixture.customer, 1n, {
+    token: fixture.tokenAddress,
+    amount: parseUnits("100", 6),
+  });
 }
 
 describe("tasks: anyone", function () {
@@ -133,7 +140,7 @@ describe("tasks: anyone", function () {
     it("pays the customer, not the caller, for a missed first reply", async function () {
       const fixture = await loadTaskFixture();
       const { addresses, stranger, customer, tokenAddress } = fixture;
-      await withCompensation(fixture);
+      const ticketId = await withCompensation(fixture);
       await connection.networkHelpers.time.increase(DAY + 1);
       const token = erc20(tokenAddress, connection.ethers.provider);
       const before = (await token.getFunction("balanceOf")(customer.address)) as bigint;
@@ -141,7 +148,7 @@ describe("tasks: anyone", function () {
       const run = await runTask<{ paid: bigint; owed: bigint }>("sla:claim", {
         addresses,
         from: stranger.address,
-        ticketId: "1",
+        ticketId: ticketId.toString(),
       });
       expect(valueOf(run)).to.deep.include({ paid: parseUnits("5", 6), owed: 0n });
       expect(
@@ -152,14 +159,14 @@ describe("tasks: anyone", function () {
 
     it("says there is nothing to compensate before a deadline is missed", async function () {
       const fixture = await loadTaskFixture();
-      await withCompensation(fixture);
+      const ticketId = await withCompensation(fixture);
       const run = await runTask("sla:claim", {
         addresses: fixture.addresses,
         from: fixture.stranger.address,
-        ticketId: "1",
+        ticketId: ticketId.toString(),
       });
       expect(failureOf(run)).to.equal(
-        "✖ sla:claim: ticket #1 has no missed deadline that is not compensated already (`ticket:show 1` shows its deadlines)",
+        `✖ sla:claim: ticket #${ticketId} has no missed deadline that is not compensated already (\`ticket:show ${ticketId}\` shows its deadlines)`,
       );
     });
   });

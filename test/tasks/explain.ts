@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
 import { TaskError } from "../../tasks/lib/errors.js";
-import { explainError, missingConfigVariable } from "../../tasks/lib/explain.js";
+import { explainError, explainRevert, missingConfigVariable } from "../../tasks/lib/explain.js";
 import { formatDuration, parseAmount, parseDuration, ETH } from "../../tasks/lib/format.js";
 
 /** An error shaped like the ones Hardhat throws (its class is not a dependency of the project). */
@@ -74,5 +74,55 @@ describe("tasks: errors a person can act on", function () {
       );
       expect(() => parseAmount("0", ETH)).to.throw(TaskError, "amount must be more than 0 ETH");
     });
+  });
+
+  describe("explainRevert for verified orders and staff limits", function () {
+    const ALICE = "0x00000000000000000000000000000000000A11cE";
+    const BOB = "0x0000000000000000000000000000000000000B0B";
+    const context = { networkName: "hardhat", token: ETH };
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      [
+        "EscrowOrderRefundExceeded",
+        {
+          merchantId: 1n,
+          orderRef: `0x${"ab".repeat(32)}`,
+          left: 2n * 10n ** 17n,
+          requested: 3n * 10n ** 17n,
+        },
+        "only 0.2 ETH of this order is left to refund (its receipt's amount less what its refunds locked or paid), and 0.3 ETH was asked for: ask for at most what is left",
+      ],
+      [
+        "EscrowAllowanceExceeded",
+        { merchantId: 1n, agent: ALICE, token: BOB, left: 15n, requested: 20n },
+        `${ALICE} may pay out 15 units more in this period and 20 units was asked for: the admin of merchant #1 can pay it, or raise the limit (\`merchant:allowance 1 <agent>\`)`,
+      ],
+      [
+        "DeskReceiptRequired",
+        { merchantId: 4n },
+        'merchant #4 requires an order receipt for every ticket: open it with the receipt the shop gave you (`ticket:open 4 "<message>" --receipt <file>`)',
+      ],
+      [
+        "DeskNotOrderSigner",
+        { merchantId: 2n, signer: BOB },
+        `the receipt was signed by ${BOB}, which is not an order signer of merchant #2 (never named, revoked, or the receipt was altered after signing); its admin names signers with \`merchant:signer 2 <address>\``,
+      ],
+      [
+        "DeskReceiptNotForCaller",
+        { customer: ALICE, caller: BOB },
+        `this receipt is for ${ALICE}: only that account can open tickets with it (${BOB} is not it)`,
+      ],
+      [
+        "DeskReceiptExpired",
+        { supportUntil: 1_700_000_000n },
+        "the receipt allowed tickets until 2023-11-14 22:13:20 UTC: its support period has ended",
+      ],
+    ];
+    for (const [name, args, sentence] of cases) {
+      it(`words ${name}`, async function () {
+        expect(
+          await explainRevert({ contract: "RefundEscrow", name, args, signature: name }, context),
+        ).to.equal(sentence);
+      });
+    }
   });
 });

@@ -1,0 +1,152 @@
+/** The chain reads the views need, through the package's typed contracts (events and views). */
+import { RefundStatus, TicketStatus, toTicketStatus, type CareLedgerClient } from "careledger";
+
+import { ACTIVE_STATUSES } from "./format.ts";
+
+/** A ticket as the views show it. */
+export interface TicketRow {
+  id: bigint;
+  customer: string;
+  merchantId: number;
+  status: TicketStatus;
+  priority: number;
+  assignee: string;
+  firstResponseDueAt: number;
+  resolutionDueAt: number;
+  firstResponded: boolean;
+  firstResponseMissed: boolean;
+  resolutionMissed: boolean;
+  openedAt: number;
+}
+
+export interface RefundRow {
+  id: bigint;
+  ticketId: bigint;
+  customer: string;
+  token: string;
+  amount: bigint;
+  status: RefundStatus;
+  /** Until when the merchant may answer (Requested), or the customer dispute (Rejected). */
+  deadline: number;
+}
+
+async function ticketRow(
+  client: CareLedgerClient,
+  id: bigint,
+  openedAt: number,
+): Promise<TicketRow> {
+  const view = await client.desk.getTicket(id);
+  return {
+    id,
+    customer: view.customer,
+    merchantId: Number(view.merchantId),
+    status: toTicketStatus(view.status),
+    priority: Number(view.priority),
+    assignee: view.assignee,
+    firstResponseDueAt: Number(view.firstResponseDueAt),
+    resolutionDueAt: Number(view.resolutionDueAt),
+    firstResponded: view.firstResponded,
+    firstResponseMissed: view.firstResponseMissed,
+    resolutionMissed: view.resolutionMissed,
+    openedAt,
+  };
+}
+
+async function rowsOf(
+  client: CareLedgerClient,
+  logs: readonly { args: { ticketId: bigint }; blockNumber: number }[],
+): Promise<TicketRow[]> {
+  const times = new Map<number, Promise<number>>();
+  const timeOf = (block: number): Promise<number> => {
+    let time = times.get(block);
+    if (time === undefined) {
+      time = client.desk.runner!.provider!.getBlock(block).then((b) => b?.timestamp ?? 0);
+      times.set(block, time);
+    }
+    return time;
+  };
+  return Promise.all(
+    logs.map(async (log) => ticketRow(client, log.args.ticketId, await timeOf(log.blockNumber))),
+  );
+}
+
+const fromBlock = (client: CareLedgerClient): number => client.addresses.deploymentBlock ?? 0;
+
+/** The tickets `customer` opened, newest first. */
+export async function customerTickets(
+  client: CareLedgerClient,
+  customer: string,
+): Promise<TicketRow[]> {
+  const logs = await client.desk.queryFilter(
+    client.desk.filters.TicketOpened(undefined, undefined, customer),
+    fromBlock(client),
+  );
+  return (await rowsOf(client, logs)).reverse();
+}
+
+/** All of merchant `merchantId`'s tickets, in the order they were opened. */
+export async function merchantTickets(
+  client: CareLedgerClient,
+  merchantId: number,
+): Promise<TicketRow[]> {
+  const logs = await client.desk.queryFilter(
+    client.desk.filters.TicketOpened(undefined, merchantId),
+    fromBlock(client),
+  );
+  return rowsOf(client, logs);
+}
+
+/** The deadline a ticket's team must meet next: first response, else resolution; 0 when none runs. */
+export function nextDeadline(ticket: TicketRow): number {
+  if (!ACTIVE_STATUSES.has(ticket.status)) return 0;
+  if (!ticket.firstResponded) return ticket.firstResponseDueAt;
+  return ticket.status === TicketStatus.AwaitingCustomer ? 0 : ticket.resolutionDueAt;
+}
+
+/**
+ * The merchant's queue: the tickets still to work on, the nearest deadline first (breached ones are the
+ * nearest: their deadline is in the past); tickets without a running deadline last.
+ */
+export function queueOrder(tickets: readonly TicketRow[]): TicketRow[] {
+  return tickets
+    .filter((ticket) => ACTIVE_STATUSES.has(ticket.status))
+    .sort((a, b) => {
+      const da = nextDeadline(a) || Number.MAX_SAFE_INTEGER;
+      const db = nextDeadline(b) || Number.MAX_SAFE_INTEGER;
+      return da - db || Number(a.id - b.id);
+    });
+}
+
+/** Whether a ticket has missed a deadline: breached at `now`, or recorded as missed. */
+export function isBreached(ticket: TicketRow, now: number): boolean {
+  const due = nextDeadline(ticket);
+  return ticket.firstResponseMissed || ticket.resolutionMissed || (due !== 0 && due < now);
+}
+
+/** The refunds of ticket `ticketId` (or of all tickets in `ticketIds`), oldest first. */
+export async function refundsOf(
+  client: CareLedgerClient,
+  ticketIds: readonly bigint[],
+): Promise<RefundRow[]> {
+  if (ticketIds.length === 0) return [];
+  const wanted = new Set(ticketIds);
+  const logs = await client.escrow.queryFilter(
+    client.escrow.filters.RefundRequested(),
+    fromBlock(client),
+  );
+  const ids = logs.filter((log) => wanted.has(log.args.ticketId)).map((log) => log.args.refundId);
+  return Promise.all(
+    ids.map(async (id) => {
+      const refund = await client.escrow.getRefund(id);
+      return {
+        id,
+        ticketId: refund.ticketId,
+        customer: refund.customer,
+        token: refund.token,
+        amount: refund.amount,
+        status: Number(refund.status) as RefundStatus,
+        deadline: Number(refund.deadline),
+      };
+    }),
+  );
+}
