@@ -40,7 +40,19 @@ export const merchant = onchainTable("merchant", (t) => ({
   rating3: t.integer().notNull(),
   rating4: t.integer().notNull(),
   rating5: t.integer().notNull(),
+  // The same of verified tickets only (`verifiedMerchantStats`): the verified-purchase rating.
+  verifiedFeedbackCount: t.integer().notNull(),
+  verifiedFeedbackSum: t.integer().notNull(),
+  verifiedRating1: t.integer().notNull(),
+  verifiedRating2: t.integer().notNull(),
+  verifiedRating3: t.integer().notNull(),
+  verifiedRating4: t.integer().notNull(),
+  verifiedRating5: t.integer().notNull(),
   ticketCount: t.integer().notNull(),
+  /** Whether new tickets need an order receipt (`receiptRequired`, `ReceiptRequirementSet`). */
+  receiptRequired: t.boolean().notNull(),
+  /** The terms version in force now (`termsVersionOf`, `TermsVersionStarted`). */
+  termsVersion: t.integer().notNull(),
 }));
 
 /** Support agents (the admin may do all an agent may, without a row here). */
@@ -55,10 +67,7 @@ export const agent = onchainTable(
   (table) => ({ pk: primaryKey({ columns: [table.merchantId, table.account] }) }),
 );
 
-/**
- * Accounts whose EIP-712 order receipts a merchant accepts (verified purchases). Filled by the
- * `OrderSignerSet` handler once the desk emits it.
- */
+/** Accounts whose EIP-712 order receipts a merchant accepts (verified purchases), from `OrderSignerSet`. */
 export const orderSigner = onchainTable(
   "order_signer",
   (t) => ({
@@ -68,6 +77,31 @@ export const orderSigner = onchainTable(
     updatedAt: t.bigint().notNull(),
   }),
   (table) => ({ pk: primaryKey({ columns: [table.merchantId, table.signer] }) }),
+);
+
+/**
+ * A limited agent's refund allowance in one token (`RefundAllowanceSet`) and what it spent
+ * (`RefundAllowanceSpent`). `period` 0 means the agent is not limited.
+ */
+export const refundAllowance = onchainTable(
+  "refund_allowance",
+  (t) => ({
+    merchantId: t.integer().notNull(),
+    agent: t.hex().notNull(),
+    token: t.hex().notNull(),
+    /** What the agent may pay per `period` seconds. */
+    periodLimit: t.bigint().notNull(),
+    period: t.integer().notNull(),
+    /** The admin who set it last. */
+    setBy: t.hex().notNull(),
+    /** What remained of the running period after the agent's last payment (null: none since set). */
+    left: t.bigint(),
+    /** Everything the agent paid under an allowance in this token, and the last refund it paid. */
+    spent: t.bigint().notNull(),
+    lastRefundId: t.bigint(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.merchantId, table.agent, table.token] }) }),
 );
 
 /** A ticket as `getTicket` shows it, plus what the timeline adds (cycle, message count, last change). */

@@ -3,17 +3,59 @@
  * (`merchantStats`): an amendment moves one rating from its old star to its new one.
  */
 import { ponder } from "ponder:registry";
-import { feedback, merchant } from "ponder:schema";
+import { feedback, merchant, ticket } from "ponder:schema";
 
-import { addTimeline, lower, notify } from "./record.ts";
+import { addTimeline, lower, notify, type Context } from "./record.ts";
 
 type MerchantRow = typeof merchant.$inferSelect;
 const STAR_COLUMNS = ["rating1", "rating2", "rating3", "rating4", "rating5"] as const;
+
+const VERIFIED_STAR_COLUMNS = [
+  "verifiedRating1",
+  "verifiedRating2",
+  "verifiedRating3",
+  "verifiedRating4",
+  "verifiedRating5",
+] as const;
 
 function star(rating: number): (typeof STAR_COLUMNS)[number] {
   const column = STAR_COLUMNS[rating - 1];
   if (column === undefined) throw new Error(`rating ${rating} is outside 1..5`);
   return column;
+}
+
+function verifiedStar(rating: number): (typeof VERIFIED_STAR_COLUMNS)[number] {
+  const column = VERIFIED_STAR_COLUMNS[rating - 1];
+  if (column === undefined) throw new Error(`rating ${rating} is outside 1..5`);
+  return column;
+}
+
+/**
+ * Adds `rating` to (`delta` 1) or takes it from (`delta` -1) merchant `merchantId`'s aggregates, and to
+ * its verified ones too when ticket `ticketId` was opened with an order receipt (`verifiedMerchantStats`).
+ */
+async function countRating(
+  context: Context,
+  merchantId: number,
+  ticketId: bigint,
+  rating: number,
+  delta: 1 | -1,
+): Promise<void> {
+  const row = await context.db.find(ticket, { id: ticketId });
+  if (row === null) throw new Error(`feedback on unknown ticket ${ticketId}`);
+  const verified = row.verified;
+  await context.db.update(merchant, { id: merchantId }).set((m: MerchantRow) => ({
+    feedbackCount: m.feedbackCount + delta,
+    feedbackSum: m.feedbackSum + delta * rating,
+    [star(rating)]: m[star(rating)] + delta,
+    ...(verified
+      ? {
+          verifiedFeedbackCount: m.verifiedFeedbackCount + delta,
+          verifiedFeedbackSum: m.verifiedFeedbackSum + delta * rating,
+          [verifiedStar(rating)]: m[verifiedStar(rating)] + delta,
+        }
+      : {}),
+  }));
 }
 
 ponder.on("FeedbackAttestations:FeedbackAttested", async ({ event, context }) => {
@@ -29,11 +71,7 @@ ponder.on("FeedbackAttestations:FeedbackAttested", async ({ event, context }) =>
     supersededBy: 0n,
     createdAt: event.block.timestamp,
   });
-  await context.db.update(merchant, { id: merchantId }).set((row: MerchantRow) => ({
-    feedbackCount: row.feedbackCount + 1,
-    feedbackSum: row.feedbackSum + rating,
-    [star(rating)]: row[star(rating)] + 1,
-  }));
+  await countRating(context, merchantId, ticketId, rating, 1);
   await addTimeline(context, event, ticketId, "feedback", {
     feedbackId,
     actor: customer,
@@ -61,11 +99,7 @@ ponder.on("FeedbackAttestations:FeedbackAmended", async ({ event, context }) => 
     .update(feedback, { id: previousFeedbackId })
     .set({ supersededBy: newFeedbackId });
   await context.db.update(feedback, { id: newFeedbackId }).set({ supersedes: previousFeedbackId });
-  await context.db.update(merchant, { id: previous.merchantId }).set((row: MerchantRow) => ({
-    feedbackCount: row.feedbackCount - 1,
-    feedbackSum: row.feedbackSum - previousRating,
-    [star(previousRating)]: row[star(previousRating)] - 1,
-  }));
+  await countRating(context, previous.merchantId, ticketId, previousRating, -1);
   await addTimeline(context, event, ticketId, "feedback-amended", {
     feedbackId: newFeedbackId,
     previousFeedbackId,

@@ -4,7 +4,7 @@
  * against `reserveOf`, `lockedOf` and `owedOf`.
  */
 import { ponder } from "ponder:registry";
-import { compensation, refund, reserve, ticket } from "ponder:schema";
+import { compensation, refund, refundAllowance, reserve, ticket } from "ponder:schema";
 
 import { addTimeline, lower, notify, type Context } from "./record.ts";
 
@@ -420,5 +420,34 @@ ponder.on("RefundEscrow:OwedCompensationPaid", async ({ event, context }) => {
     token,
     amount,
     credited,
+  });
+});
+
+ponder.on("RefundEscrow:RefundAllowanceSet", async ({ event, context }) => {
+  const { merchantId, agent, token, limit, period, actor } = event.args;
+  const values = {
+    periodLimit: limit,
+    period,
+    setBy: lower(actor),
+    updatedAt: event.block.timestamp,
+  };
+  await context.db
+    .insert(refundAllowance)
+    .values({ merchantId, agent: lower(agent), token: lower(token), spent: 0n, ...values })
+    .onConflictDoUpdate(values);
+});
+
+/** Only limited agents spend an allowance, so the row exists (its `RefundAllowanceSet` came first). */
+ponder.on("RefundEscrow:RefundAllowanceSpent", async ({ event, context }) => {
+  const { merchantId, agent, refundId, token, amount, left } = event.args;
+  const key = { merchantId, agent: lower(agent), token: lower(token) };
+  const row = await context.db.find(refundAllowance, key);
+  if (row === null)
+    throw new Error(`allowance spent by ${agent} at merchant ${merchantId} that was never set`);
+  await context.db.update(refundAllowance, key).set({
+    left,
+    spent: row.spent + amount,
+    lastRefundId: refundId,
+    updatedAt: event.block.timestamp,
   });
 });

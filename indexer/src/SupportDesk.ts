@@ -3,7 +3,7 @@
  * a new desk event is one more `ponder.on` here.
  */
 import { ponder, type Context } from "ponder:registry";
-import { agent, merchant, ticket } from "ponder:schema";
+import { agent, merchant, orderSigner, ticket } from "ponder:schema";
 import { and, eq, inArray } from "ponder";
 import type { Address } from "viem";
 
@@ -72,7 +72,7 @@ async function refreshDeadlines(
 ponder.on("SupportDesk:MerchantRegistered", async ({ event, context }) => {
   const { merchantId, admin, profileHash } = event.args;
   // The defaults a new merchant gets are the desk's, read once here rather than copied into the indexer.
-  const [policy, compensation] = await Promise.all([
+  const [policy, compensation, termsVersion, receiptRequired] = await Promise.all([
     context.client.readContract({
       abi: context.contracts.SupportDesk.abi,
       address: context.contracts.SupportDesk.address as Address,
@@ -83,6 +83,18 @@ ponder.on("SupportDesk:MerchantRegistered", async ({ event, context }) => {
       abi: context.contracts.SupportDesk.abi,
       address: context.contracts.SupportDesk.address as Address,
       functionName: "slaCompensationOf",
+      args: [merchantId],
+    }),
+    context.client.readContract({
+      abi: context.contracts.SupportDesk.abi,
+      address: context.contracts.SupportDesk.address as Address,
+      functionName: "termsVersionOf",
+      args: [merchantId],
+    }),
+    context.client.readContract({
+      abi: context.contracts.SupportDesk.abi,
+      address: context.contracts.SupportDesk.address as Address,
+      functionName: "receiptRequired",
       args: [merchantId],
     }),
   ]);
@@ -113,8 +125,53 @@ ponder.on("SupportDesk:MerchantRegistered", async ({ event, context }) => {
     rating3: 0,
     rating4: 0,
     rating5: 0,
+    verifiedFeedbackCount: 0,
+    verifiedFeedbackSum: 0,
+    verifiedRating1: 0,
+    verifiedRating2: 0,
+    verifiedRating3: 0,
+    verifiedRating4: 0,
+    verifiedRating5: 0,
     ticketCount: 0,
+    receiptRequired,
+    termsVersion,
   });
+});
+
+ponder.on("SupportDesk:TermsVersionStarted", async ({ event, context }) => {
+  await context.db
+    .update(merchant, { id: event.args.merchantId })
+    .set({ termsVersion: event.args.version });
+});
+
+ponder.on("SupportDesk:ReceiptRequirementSet", async ({ event, context }) => {
+  await context.db
+    .update(merchant, { id: event.args.merchantId })
+    .set({ receiptRequired: event.args.required });
+});
+
+ponder.on("SupportDesk:OrderSignerSet", async ({ event, context }) => {
+  const { merchantId, signer, allowed } = event.args;
+  await context.db
+    .insert(orderSigner)
+    .values({ merchantId, signer: lower(signer), allowed, updatedAt: event.block.timestamp })
+    .onConflictDoUpdate({ allowed, updatedAt: event.block.timestamp });
+});
+
+/**
+ * Emitted right after `TicketOpened` in the same transaction: the ticket row exists. The timeline entry
+ * has the fields of the SDK's "verified" kind (src/timeline.ts).
+ */
+ponder.on("SupportDesk:TicketVerified", async ({ event, context }) => {
+  const { ticketId, orderRef, signer, token, amount } = event.args;
+  await context.db.update(ticket, { id: ticketId }).set({
+    verified: true,
+    orderRef,
+    receiptSigner: lower(signer),
+    receiptToken: lower(token),
+    receiptAmount: amount,
+  });
+  await addTimeline(context, event, ticketId, "verified", { orderRef, signer, token, amount });
 });
 
 ponder.on("SupportDesk:AgentSet", async ({ event, context }) => {

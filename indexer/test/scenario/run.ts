@@ -15,6 +15,7 @@ import { ZeroAddress, id as hash, parseEther } from "ethers";
 import { network } from "hardhat";
 
 import { runDemo } from "../../../scripts/demo/scenario.js";
+import { signOrderReceipt } from "../../../src/receipts.js";
 import type { Printer } from "../../../tasks/lib/output.js";
 import { ConsolePrinter } from "../../../tasks/lib/output.js";
 
@@ -65,6 +66,8 @@ const at = (i: number) => {
   return s;
 };
 const [admin, agent, c1, c2, c3, heir] = [at(10), at(11), at(12), at(13), at(14), at(15)];
+// The merchant's checkout key: it signs the EIP-712 order receipts verified tickets are opened with.
+const checkout = at(16);
 const HOUR = 3_600;
 const ETH = ZeroAddress;
 const send = async (tx: Promise<{ wait: () => Promise<unknown> }>) => (await tx).wait();
@@ -72,6 +75,7 @@ const send = async (tx: Promise<{ wait: () => Promise<unknown> }>) => (await tx)
 await send(desk.connect(admin).registerMerchant(admin.address, hash("Second merchant")));
 const m = Number(await desk.merchantCount());
 await send(desk.connect(admin).setAgent(m, agent.address, true));
+await send(desk.connect(admin).setOrderSigner(m, checkout.address, true));
 const policy = await desk.policyOf(m);
 const base = {
   firstResponseTime: HOUR,
@@ -99,10 +103,40 @@ const open = async (customer: typeof c1, priority: number, label: string): Promi
   );
   return await desk.ticketCount();
 };
+// SLA compensation is paid only on verified tickets: open them with a receipt the checkout key signed.
+const { chainId } = await provider.getNetwork();
+const openVerified = async (
+  customer: typeof c1,
+  priority: number,
+  label: string,
+): Promise<bigint> => {
+  const now = BigInt(await networkHelpers.time.latest());
+  const signed = await signOrderReceipt(
+    checkout,
+    {
+      merchantId: BigInt(m),
+      customer: customer.address,
+      orderRef: hash(`order ${label}`),
+      token: ETH,
+      amount: parseEther("1"),
+      itemsHash: hash(`items ${label}`),
+      purchasedAt: now - BigInt(HOUR),
+      supportUntil: now + BigInt(365 * 24 * HOUR),
+    },
+    deskAddress,
+    chainId,
+  );
+  await send(
+    desk
+      .connect(customer)
+      .openTicketWithReceipt(signed.receipt, signed.signature, hash(`ticket ${label}`), priority),
+  );
+  return await desk.ticketCount();
+};
 const refundIdNow = async () => await escrow.refundCount();
 
-// t1: refund requested then cancelled; answered, resolved, confirmed; rated 4 then amended to 2; replied.
-const t1 = await open(c1, 1, "t1");
+// t1 (verified, so its ratings count in the verified aggregates): refund requested then cancelled; answered, resolved, confirmed; rated 4 then amended to 2; replied.
+const t1 = await openVerified(c1, 1, "t1");
 await send(escrow.connect(c1).requestRefund(t1, ETH, parseEther("0.1"), hash("reason t1")));
 await send(escrow.connect(c1).cancelRefund(await refundIdNow()));
 await send(desk.connect(agent).postMessage(t1, hash("answer t1")));
@@ -130,9 +164,10 @@ await send(desk.connect(agent).awaitCustomer(t3, hash("waiting t3")));
 const t4 = await open(c1, 1, "t4");
 await send(desk.connect(c1).cancelTicket(t4));
 
-// t5 and t6 miss their first response; t7 stays open with an urgent priority.
-const t5 = await open(c2, 2, "t5");
-const t6 = await open(c3, 1, "t6");
+// t5 and t6 (verified, opened under the compensation terms set above) miss their first response;
+// t7 stays open with an urgent priority.
+const t5 = await openVerified(c2, 2, "t5");
+const t6 = await openVerified(c3, 1, "t6");
 await networkHelpers.time.increase(2 * HOUR);
 await send(desk.connect(c2).escalateTicket(t5, hash("too slow t5")));
 await send(desk.connect(agent).postMessage(t5, hash("sorry t5")));
