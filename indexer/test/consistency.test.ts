@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { connect, merchantReport, ticketTimeline, type TimelineEntry } from "careledger";
 import { feedbackAttestationsAbi, refundEscrowAbi, supportDeskAbi } from "careledger/abis";
 import { JsonRpcProvider } from "ethers";
-import { createPublicClient, http, zeroAddress, type Address } from "viem";
+import { createPublicClient, http, zeroAddress, type Address, type Hex } from "viem";
 
 import {
   forgetChain,
@@ -102,8 +102,9 @@ describe("indexer consistency with the contracts' views", () => {
       args,
     } as never) as Promise<never>;
 
-  it("has every ticket with the desk's status, parties, priority, assignee and deadlines", async () => {
+  it("has every ticket with the desk's status, parties, priority, assignee, deadlines and receipt", async () => {
     const count = Number(await desk("ticketCount", []));
+    let verifiedTickets = 0;
     assert.ok(count >= 10, `the scenario opened ${count} tickets`);
     for (let id = 1; id <= count; id++) {
       const view = (await desk("getTicket", [BigInt(id)])) as {
@@ -134,7 +135,62 @@ describe("indexer consistency with the contracts' views", () => {
       // While awaiting the customer the desk's view counts the paused clock from "now": not comparable.
       if (view.status !== 3)
         assert.equal(ticket.resolutionDueAt, view.resolutionDueAt.toString(), where);
+      // The order behind it: a verified ticket carries its receipt's order, token and amount.
+      const [verified, orderRef, token, amount] = (await desk("receiptOf", [BigInt(id)])) as [
+        boolean,
+        Hex,
+        Address,
+        bigint,
+        bigint,
+      ];
+      assert.equal(ticket.verified, verified, where);
+      if (verified) {
+        verifiedTickets++;
+        assert.equal(ticket.orderRef, orderRef, where);
+        assert.equal(ticket.receiptToken, token.toLowerCase(), where);
+        assert.equal(ticket.receiptAmount, amount.toString(), where);
+        assert.notEqual(ticket.receiptSigner, null, where);
+      } else {
+        assert.deepEqual(
+          [ticket.receiptSigner, ticket.receiptToken, ticket.receiptAmount],
+          [null, null, null],
+          where,
+        );
+      }
     }
+    // t1, t5 and t6 of the second merchant at least.
+    assert.ok(verifiedTickets >= 3, `${verifiedTickets} verified tickets`);
+  });
+
+  it("counts what each verified order's refunds lock or paid as refundedForOrder does", async () => {
+    const { tickets } = await graphql<{
+      tickets: { items: { id: string; merchantId: number; orderRef: Hex }[] };
+    }>(
+      indexer.url,
+      "{ tickets(where: { verified: true }, limit: 1000) { items { id merchantId orderRef } } }",
+    );
+    const { refunds } = await graphql<{
+      refunds: {
+        items: { ticketId: string; amount: string; locked: boolean; paidTo: string | null }[];
+      };
+    }>(indexer.url, "{ refunds(limit: 1000) { items { ticketId amount locked paidTo } } }");
+    assert.ok(tickets.items.length >= 3, `${tickets.items.length} verified tickets`);
+    let refundedSomewhere = false;
+    for (const t of tickets.items) {
+      const orderTickets = new Set(
+        tickets.items
+          .filter((o) => o.merchantId === t.merchantId && o.orderRef === t.orderRef)
+          .map((o) => o.id),
+      );
+      // Locked (requested, rejected within its dispute window, disputed) or paid; released ones are not.
+      const indexed = refunds.items
+        .filter((r) => orderTickets.has(r.ticketId) && (r.locked || r.paidTo !== null))
+        .reduce((sum, r) => sum + BigInt(r.amount), 0n);
+      const onChain = (await escrow("refundedForOrder", [t.merchantId, t.orderRef])) as bigint;
+      assert.equal(indexed, onChain, `order ${t.orderRef} of merchant ${t.merchantId}`);
+      if (onChain > 0n) refundedSomewhere = true;
+    }
+    assert.ok(refundedSomewhere, "a verified order had a refund locked or paid");
   });
 
   it("has every ticket's timeline exactly as the SDK rebuilds it from the logs", async () => {
@@ -336,6 +392,30 @@ describe("indexer consistency with the contracts' views", () => {
       );
       assert.equal(report.ratings.count, Number(count));
       assert.equal(report.ratings.sum, Number(sum));
+      // The verified-purchase rating: only feedback on tickets opened with an order receipt.
+      const [vCount, vSum, vHistogram] = (await feedback("verifiedMerchantStats", [id])) as [
+        bigint,
+        bigint,
+        readonly bigint[],
+      ];
+      const { merchant } = await graphql<{ merchant: Record<string, number> }>(
+        indexer.url,
+        `{ merchant(id: ${id}) { verifiedFeedbackCount verifiedFeedbackSum verifiedRating1 verifiedRating2 verifiedRating3 verifiedRating4 verifiedRating5 } }`,
+      );
+      assert.deepEqual(
+        merchant,
+        {
+          verifiedFeedbackCount: Number(vCount),
+          verifiedFeedbackSum: Number(vSum),
+          verifiedRating1: Number(vHistogram[0]),
+          verifiedRating2: Number(vHistogram[1]),
+          verifiedRating3: Number(vHistogram[2]),
+          verifiedRating4: Number(vHistogram[3]),
+          verifiedRating5: Number(vHistogram[4]),
+        },
+        `merchant ${id}'s verified ratings`,
+      );
+      if (id === 2) assert.ok(vCount >= 1n, "merchant 2's amended t1 rating is verified");
     }
   });
 
