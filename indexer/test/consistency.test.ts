@@ -220,6 +220,42 @@ describe("indexer consistency with the contracts' views", () => {
     assert.ok(entries > 80, `${entries} timeline entries compared`);
   });
 
+  it("has every refund allowance with what its agent spent and has left", async () => {
+    const { refundAllowances } = await graphql<{
+      refundAllowances: {
+        items: {
+          merchantId: number;
+          agent: Address;
+          token: Address;
+          periodLimit: string;
+          period: number;
+          left: string | null;
+          spent: string;
+        }[];
+      };
+    }>(
+      indexer.url,
+      "{ refundAllowances(limit: 1000) { items { merchantId agent token periodLimit period left spent } } }",
+    );
+    assert.ok(refundAllowances.items.length >= 1, "the scenario limited an agent");
+    for (const a of refundAllowances.items) {
+      const where = `agent ${a.agent} of merchant ${a.merchantId} in ${a.token}`;
+      const view = (await escrow("refundAllowanceOf", [a.merchantId, a.agent, a.token])) as {
+        limited: boolean;
+        limit: bigint;
+        period: number;
+        spent: bigint;
+      };
+      assert.equal(a.periodLimit, view.limit.toString(), where);
+      assert.equal(a.period, view.period, where);
+      // The scenario spends within one period, so everything spent is the running period's.
+      assert.equal(a.spent, view.spent.toString(), where);
+      assert.equal(a.left ?? a.periodLimit, (view.limit - view.spent).toString(), where);
+    }
+    // t3's issued 0.05 ETH and t6's approved 0.025 ETH.
+    assert.ok(refundAllowances.items.some((a) => a.spent === "75000000000000000"));
+  });
+
   it("has every refund as getRefund shows it", async () => {
     const count = Number(await escrow("refundCount", []));
     const { refunds } = await graphql<{ refunds: { items: Json[] } }>(

@@ -159,6 +159,11 @@ await send(escrow.connect(c2).requestRefund(t2, ETH, parseEther("0.2"), hash("re
 const r2 = await refundIdNow();
 await send(escrow.connect(agent).rejectRefund(r2, hash("no t2")));
 
+// The agent may pay at most 1 ETH per 30 days: t3's issued refund and t6's approval spend from it.
+await send(
+  escrow.connect(admin).setRefundAllowance(m, agent.address, ETH, parseEther("1"), 30 * 24 * HOUR),
+);
+
 // t3: staff issue a refund directly (a processed return) and the ticket is assigned and awaits the customer.
 const t3 = await open(c3, 0, "t3");
 await send(desk.connect(agent).assignTicket(t3, agent.address));
