@@ -120,6 +120,13 @@ export default defineConfig({
       chainType: "l1",
       url: process.env.CARELEDGER_NODE_URL ?? "http://127.0.0.1:8545",
     },
+    // A local node on another port (LOCAL_RPC_URL): the indexer's tests and benchmark start their own
+    // `hardhat node` on a free port, so they never collide with `npm run node` on 8545.
+    localUrl: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545",
+    },
     // Any remote chain: a testnet such as Sepolia, or an L2. The variables are read only when this
     // network is used, so a missing RPC_URL never bothers someone who runs the tests.
     remote: {

@@ -1,0 +1,418 @@
+/**
+ * What the indexer's tests start for real: a Hardhat node on a free port with its own chain id, the
+ * scenario or a deployment on it, the Ponder indexer (PGlite or Postgres) and the webhook worker. Every
+ * process runs in its own process group and is stopped (the whole group) after the test, and again on
+ * exit if a test crashed, so no Ponder or node outlives the run.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const indexerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const repoRoot = path.resolve(indexerDir, "..");
+
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) killGroup(child, "SIGKILL");
+});
+// A signal would end the process without "exit" handlers: turn it into an exit so they run (the
+// services started here live in their own process groups and would otherwise outlive it).
+for (const [signal, code] of [
+  ["SIGTERM", 143],
+  ["SIGINT", 130],
+] as const) {
+  process.once(signal, () => process.exit(code));
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address !== null
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `careledger-${prefix}-`));
+}
+
+/** A started process: its log file and how to stop it (and everything it spawned). */
+export class Service {
+  readonly #child: ChildProcess;
+  readonly log: string;
+  readonly #exited: Promise<void>;
+
+  constructor(
+    command: string,
+    args: string[],
+    options: { cwd: string; env: NodeJS.ProcessEnv; log: string },
+  ) {
+    const fd = openSync(options.log, "a");
+    this.#child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", fd, fd],
+      detached: true, // its own process group: stop() signals the group
+    });
+    closeSync(fd);
+    this.log = options.log;
+    running.add(this.#child);
+    this.#exited = new Promise((resolve) => this.#child.once("exit", () => resolve()));
+    void this.#exited.then(() => running.delete(this.#child));
+  }
+
+  get alive(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  /** SIGTERM to the group, SIGKILL after `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.alive) return;
+    killGroup(this.#child, "SIGTERM");
+    const timer = setTimeout(() => killGroup(this.#child, "SIGKILL"), graceMs);
+    await this.#exited;
+    clearTimeout(timer);
+    // Children that ignored the group signal (none should) are killed with the group.
+    killGroup(this.#child, "SIGKILL");
+  }
+
+  /** Kills at once (a crash, for the restart tests). */
+  async kill(): Promise<void> {
+    killGroup(this.#child, "SIGKILL");
+    await this.#exited;
+  }
+
+  tail(lines = 40): string {
+    try {
+      return readFileSync(this.log, "utf8").split("\n").slice(-lines).join("\n");
+    } catch {
+      return "";
+    }
+  }
+}
+
+export async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  if (body.error !== undefined) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/** A failure that waiting longer cannot fix (a process exited): `waitFor` rethrows it at once. */
+export class Fatal extends Error {}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      if (error instanceof Fatal) throw error;
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+const hardhatCli = path.join(path.dirname(fileURLToPath(import.meta.resolve("hardhat"))), "cli.js");
+
+/** `hardhat node` on a free port with chain id `chainId` (so Ignition's records never meet 31337's). */
+export async function startNode(
+  dir: string,
+  chainId: number,
+): Promise<{ url: string; service: Service }> {
+  const port = await freePort();
+  const service = new Service(
+    process.execPath,
+    [hardhatCli, "node", "--port", String(port), "--chain-id", String(chainId)],
+    { cwd: repoRoot, env: process.env, log: path.join(dir, "node.log") },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("the node", async () => {
+    if (!service.alive) throw new Fatal(`the node exited:\n${service.tail()}`);
+    return (await rpc<string>(url, "eth_chainId")) ? true : undefined;
+  });
+  return { url, service };
+}
+
+/** Runs a Hardhat script against the node at `url` (network `localUrl`). */
+export function hardhatRun(url: string, script: string, env: Record<string, string>): string {
+  const result = spawnSync(process.execPath, [hardhatCli, "run", "--network", "localUrl", script], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, LOCAL_RPC_URL: url },
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `hardhat run ${script} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** Removes what Ignition recorded for a test chain (chain ids other than 31337/1337 are not git-ignored). */
+export function forgetChain(chainId: number): void {
+  rmSync(path.join(repoRoot, "deploy", "deployments", `chain-${chainId}`), {
+    recursive: true,
+    force: true,
+  });
+}
+
+const ponderBin = realpathSync(path.join(repoRoot, "node_modules", ".bin", "ponder"));
+
+export interface IndexerOptions {
+  dir: string;
+  rpcUrl: string;
+  chainId: number;
+  deploymentDir: string;
+  /** Postgres; PGlite in `dir` when absent. */
+  databaseUrl?: string;
+  schema?: string;
+  port?: number;
+  pgliteDir?: string;
+}
+
+export interface Indexer {
+  url: string;
+  service: Service;
+  options: IndexerOptions & { port: number; schema: string };
+}
+
+/** `ponder start` for the deployment, waiting until its HTTP server answers. */
+export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
+  const port = options.port ?? (await freePort());
+  const schema = options.schema ?? "careledger";
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PONDER_TELEMETRY_DISABLED: "true",
+    PONDER_POLLING_INTERVAL: "100",
+    CARELEDGER_RPC_URL: options.rpcUrl,
+    CARELEDGER_CHAIN_ID: String(options.chainId),
+    CARELEDGER_LOCAL_CHAIN: "true",
+    CARELEDGER_DEPLOYMENT_DIR: options.deploymentDir,
+    PONDER_PGLITE_DIR: options.pgliteDir ?? path.join(options.dir, "pglite"),
+    PONDER_LOG_LEVEL: "warn",
+  };
+  if (options.databaseUrl === undefined) delete env.DATABASE_URL;
+  else env.DATABASE_URL = options.databaseUrl;
+  const service = new Service(
+    process.execPath,
+    [ponderBin, "start", "--schema", schema, "-p", String(port)],
+    {
+      cwd: indexerDir,
+      env,
+      log: path.join(options.dir, "ponder.log"),
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("the indexer's HTTP server", async () => {
+    if (!service.alive) throw new Fatal(`the indexer exited:\n${service.tail()}`);
+    return (await fetch(`${url}/health`)).ok ? true : undefined;
+  });
+  return { url, service, options: { ...options, port, schema } };
+}
+
+/** Waits until the indexer has indexed the node's current head. */
+export async function waitIndexed(
+  indexer: Indexer,
+  rpcUrl: string,
+  timeoutMs = 180_000,
+): Promise<number> {
+  const head = Number(BigInt(await rpc<string>(rpcUrl, "eth_blockNumber")));
+  return waitFor(
+    `the indexer to reach block ${head}`,
+    async () => {
+      if (!indexer.service.alive) throw new Fatal(`the indexer exited:\n${indexer.service.tail()}`);
+      const response = await fetch(`${indexer.url}/status`);
+      if (!response.ok) return undefined;
+      const status = (await response.json()) as Record<string, { block?: { number: number } }>;
+      const block = status.careledger?.block?.number ?? -1;
+      return block >= head ? block : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function graphql<T>(indexerUrl: string, query: string): Promise<T> {
+  const response = await fetch(`${indexerUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (body.errors !== undefined || body.data === undefined) {
+    throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
+  }
+  return body.data;
+}
+
+/** A chain id for one test run: distinct from 31337/1337 and from concurrent runs. */
+export function testChainId(): number {
+  return 900_000 + (process.pid % 90_000);
+}
+
+/** Deploys CareLedger through the real Ignition module (`npm run deploy`) under its own deployment id. */
+export function deployCareLedger(
+  url: string,
+  chainId: number,
+): { deploymentDir: string; forget: () => void } {
+  const deploymentId = `indexer-test-${chainId}`;
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(repoRoot, "scripts", "deploy.ts"),
+      "--network",
+      "localUrl",
+      "--deployment-id",
+      deploymentId,
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, LOCAL_RPC_URL: url },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  if (result.status !== 0) throw new Error(`deploy failed:\n${result.stdout}\n${result.stderr}`);
+  const deploymentDir = path.join(repoRoot, "deploy", "deployments", deploymentId);
+  const forget = () => rmSync(deploymentDir, { recursive: true, force: true });
+  process.on("exit", forget); // also when a test is interrupted before its after() hook
+  return { deploymentDir, forget };
+}
+
+export interface WebhookService {
+  url: string;
+  service: Service;
+  start: () => Promise<void>;
+}
+
+/** The webhook service (src/webhooks/main.ts) as its own process; `start()` again after a kill. */
+export async function startWebhooks(options: {
+  dir: string;
+  indexer: Indexer;
+  env?: Record<string, string>;
+}): Promise<WebhookService> {
+  const port = await freePort();
+  const o = options.indexer.options;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    INDEXER_URL: options.indexer.url,
+    CARELEDGER_RPC_URL: o.rpcUrl,
+    CARELEDGER_CHAIN_ID: String(o.chainId),
+    CARELEDGER_DEPLOYMENT_DIR: o.deploymentDir,
+    WEBHOOKS_PORT: String(port),
+    WEBHOOKS_DOMAIN: `127.0.0.1:${port}`,
+    WEBHOOKS_PGLITE_DIR: path.join(options.dir, "webhooks-pglite"),
+    WEBHOOK_POLL_MS: "100",
+    ...options.env,
+  };
+  if (o.databaseUrl === undefined) delete env.DATABASE_URL;
+  else env.DATABASE_URL = o.databaseUrl;
+  const handle: WebhookService = {
+    url: `http://127.0.0.1:${port}`,
+    service: undefined as unknown as Service,
+    start: async () => {
+      handle.service = new Service(
+        process.execPath,
+        [path.join(indexerDir, "webhooks", "main.ts")],
+        {
+          cwd: indexerDir,
+          env,
+          log: path.join(options.dir, "webhooks.log"),
+        },
+      );
+      await waitFor("the webhook service", async () => {
+        if (!handle.service.alive)
+          throw new Fatal(`the webhook service exited:\n${handle.service.tail()}`);
+        return (await fetch(`${handle.url}/ready`)).ok ? true : undefined;
+      });
+    },
+  };
+  await handle.start();
+  return handle;
+}
+
+/**
+ * Debian's Postgres 15 in a throw-away folder, started as the `postgres` user (the tests may run as
+ * root, which Postgres refuses), on a free port. `.ci/run` installs the `postgresql` package.
+ */
+export async function startPostgres(dir: string): Promise<{ url: string; stop: () => void }> {
+  const bin = "/usr/lib/postgresql/15/bin";
+  const asPostgres = (args: string[]) => {
+    const runAs = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
+    const [command, ...rest] = [...runAs, ...args] as [string, ...string[]];
+    const result = spawnSync(command, rest, { encoding: "utf8" });
+    if (result.status !== 0)
+      throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  };
+  const data = mkdtempSync(path.join(dir, "pg-"));
+  if (process.getuid?.() === 0) spawnSync("chown", ["-R", "postgres", dir]);
+  const port = await freePort();
+  asPostgres([`${bin}/initdb`, "-D", `${data}/data`, "-A", "trust", "-U", "postgres"]);
+  asPostgres([
+    `${bin}/pg_ctl`,
+    "-D",
+    `${data}/data`,
+    "-o",
+    `-p ${port} -k ${data} -c listen_addresses=127.0.0.1`,
+    "-l",
+    `${data}/log`,
+    "start",
+    "-w",
+  ]);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    spawnSync(process.getuid?.() === 0 ? "runuser" : `${bin}/pg_ctl`, [
+      ...(process.getuid?.() === 0 ? ["-u", "postgres", "--", `${bin}/pg_ctl`] : []),
+      "-D",
+      `${data}/data`,
+      "stop",
+      "-m",
+      "fast",
+    ]);
+  };
+  process.on("exit", stop);
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+}
