@@ -144,7 +144,8 @@ export function SessionProvider({
 
   const doSwitch = useCallback(async (): Promise<void> => {
     if (wallet === undefined) return;
-    await switchChain(wallet.provider, config);
+    // The plain EIP-1193 shape switchChain needs (mipd may type the provider as viem's).
+    await switchChain(wallet.provider as unknown as EIP1193Provider, config);
     setWalletChainId(Number((await wallet.provider.request({ method: "eth_chainId" })) as string));
   }, [wallet, config]);
 

@@ -39,7 +39,9 @@ export function discoveredWallets(): readonly EIP6963ProviderDetail[] {
         icon: "data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E",
         rdns: "injected",
       },
-      provider: injected,
+      // mipd types the provider as viem's EIP1193Provider when viem is installed (the indexer workspace
+      // brings it), as the plain one above otherwise; both are the same object at run time.
+      provider: injected as unknown as EIP6963ProviderDetail["provider"],
     },
   ];
 }
