@@ -16,8 +16,13 @@ import { network } from "hardhat";
 
 import { runDemo } from "../../../scripts/demo/scenario.js";
 import { signOrderReceipt } from "../../../src/receipts.js";
-import type { Printer } from "../../../tasks/lib/output.js";
-import { ConsolePrinter } from "../../../tasks/lib/output.js";
+import type { Printer } from "../../../cli/output.js";
+import { ConsolePrinter } from "../../../cli/output.js";
+import {
+  FeedbackAttestations__factory,
+  RefundEscrow__factory,
+  SupportDesk__factory,
+} from "../../../typechain-types/index.js";
 
 const out = process.env.SCENARIO_OUT;
 if (out === undefined)
@@ -48,11 +53,9 @@ const registered = await provider.getLogs({
 });
 const deskAddress = registered[0]?.address;
 if (deskAddress === undefined) throw new Error("the demo registered no merchant");
-const desk = await ethers.getContractAt("contracts/SupportDesk.sol:SupportDesk", deskAddress);
-const escrow = await ethers.getContractAt(
-  "contracts/RefundEscrow.sol:RefundEscrow",
-  await desk.escrow(),
-);
+// The TypeChain factories (typed, and unambiguous: OpenZeppelin 4.9's benchmark escrow has the name too).
+const desk = SupportDesk__factory.connect(deskAddress, provider);
+const escrow = RefundEscrow__factory.connect(await desk.escrow(), provider);
 const attested = await provider.getLogs({
   fromBlock: 0,
   toBlock: "latest",
@@ -60,10 +63,7 @@ const attested = await provider.getLogs({
 });
 const feedbackAddress = attested[0]?.address;
 if (feedbackAddress === undefined) throw new Error("the demo attested no feedback");
-const feedback = await ethers.getContractAt(
-  "contracts/FeedbackAttestations.sol:FeedbackAttestations",
-  feedbackAddress,
-);
+const feedback = FeedbackAttestations__factory.connect(feedbackAddress, provider);
 
 const signers = await ethers.getSigners();
 const at = (i: number) => {
