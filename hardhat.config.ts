@@ -92,7 +92,6 @@ export default defineConfig({
       "@ethereum-attestation-service/eas-contracts/contracts/EAS.sol",
       "@ethereum-attestation-service/eas-contracts/contracts/SchemaRegistry.sol",
       "@openzeppelin/contracts-v4/utils/escrow/Escrow.sol",
-      "@openzeppelin/contracts-v4/utils/escrow/RefundEscrow.sol",
     ],
   },
   paths: {

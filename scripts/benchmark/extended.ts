@@ -42,9 +42,9 @@ import {
   SchemaRegistry__factory,
   TicketFeedbackResolver__factory,
 } from "../../typechain-types/index.js";
-// Imported by path: OpenZeppelin 4's RefundEscrow shares our escrow's name, so TypeChain's index
-// leaves it out.
-import { RefundEscrow__factory as OzRefundEscrow__factory } from "../../typechain-types/factories/@openzeppelin/contracts-v4/utils/escrow/RefundEscrow__factory.js";
+// OpenZeppelin 4's RefundEscrow under its own name (contracts/bench/Oz4RefundEscrow.sol): ours has the
+// same name, and TypeChain's index must export ours.
+import { Oz4RefundEscrow__factory as OzRefundEscrow__factory } from "../../typechain-types/index.js";
 import { Checks, DemoCheckError } from "../demo/checks.js";
 
 import type { ReferenceId } from "./catalogue.js";
