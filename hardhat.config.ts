@@ -27,8 +27,9 @@ const EAS_SOLC_PATH = require.resolve("solc-0.8.29/soljson.js");
 
 const COMPILER_SETTINGS = {
   // Tickets, refunds and feedback are called many times per deployment, and the deployment happens
-  // once per chain: favour cheap calls over cheap deployment. 10,000 runs keeps every contract under
-  // the 24 KiB EIP-170 limit (the largest, SupportDesk, is about 22.9 KB).
+  // once per chain: favour cheap calls over cheap deployment. At 10,000 runs SupportDesk and RefundEscrow
+  // keep their cold code in modules they deploy and DELEGATECALL (contracts/desk/, contracts/escrow/,
+  // `ModuleHost`), which keeps every contract under EIP-170's 24,576 bytes: `npm run bench` shows sizes.
   optimizer: { enabled: true, runs: 10_000 },
   // Cancun (EIP-1153 transient storage, MCOPY) is live on Ethereum and every major L2 (Arbitrum, OP
   // Stack chains such as Base, zkSync Era, Scroll, Linea, Polygon zkEVM), so the transient reentrancy
@@ -36,22 +37,7 @@ const COMPILER_SETTINGS = {
   evmVersion: "cancun",
 };
 
-/**
- * SupportDesk and RefundEscrow no longer fit EIP-170's 24,576 bytes at 10,000 runs since verified orders,
- * fixed terms and staff allowances (26.4 KB and 27.7 KB). Hardhat 3's Solidity test runner cannot link
- * external libraries yet (it finds no artifact for them), which ruled out moving code into a linked
- * library; until the contracts are split, these two compile with the most runs that fit, which costs
- * their hot paths a few gas each (`npm run bench` shows every operation's gas).
- */
-const SIZE_BOUND_SETTINGS = { ...COMPILER_SETTINGS, optimizer: { enabled: true, runs: 1_000 } };
-const SIZE_BOUND_SOURCES = ["contracts/SupportDesk.sol", "contracts/RefundEscrow.sol"];
-
-/**
- * One build profile: the compiler for everything (and EAS's own 0.8.29 for the benchmark's references),
- * with the size-bound sources' override. Overrides apply to the sources compiled as roots (what Ignition
- * deploys and the TypeScript tests run); a Solidity test that imports a contract compiles it with its own
- * settings, so the `.t.sol` suites run the same source at 10,000 runs (their runner does not enforce EIP-170).
- */
+/** One build profile: the compiler for everything, and EAS's own 0.8.29 for the benchmark's references. */
 function profile() {
   const compiler = { version: SOLC_VERSION, path: SOLC_PATH, settings: COMPILER_SETTINGS };
   const easCompiler = {
@@ -59,12 +45,7 @@ function profile() {
     path: EAS_SOLC_PATH,
     settings: COMPILER_SETTINGS,
   };
-  return {
-    compilers: [compiler, easCompiler],
-    overrides: Object.fromEntries(
-      SIZE_BOUND_SOURCES.map((source) => [source, { ...compiler, settings: SIZE_BOUND_SETTINGS }]),
-    ),
-  };
+  return { compilers: [compiler, easCompiler] };
 }
 
 export default defineConfig({

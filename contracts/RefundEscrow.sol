@@ -9,6 +9,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {IRefundEscrow} from "./interfaces/IRefundEscrow.sol";
 import {ISupportDesk} from "./interfaces/ISupportDesk.sol";
+import {ModuleHost} from "./utils/ModuleHost.sol";
+import {RefundEscrowStorage} from "./escrow/RefundEscrowStorage.sol";
+import {RefundEscrowReserves} from "./escrow/RefundEscrowReserves.sol";
 
 /// @title RefundEscrow
 /// @notice Merchant-funded refund reserves (ETH and any ERC-20) that pay customers without trusting the
@@ -28,109 +31,24 @@ import {ISupportDesk} from "./interfaces/ISupportDesk.sol";
 ///   not supported as reserve tokens: see `_push`.
 /// - Every external function that changes state holds the transient reentrancy guard, except the desk's
 ///   `paySlaCompensation` hook, which takes the guard only when it is free (see there).
-contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient {
+contract RefundEscrow is
+    RefundEscrowStorage,
+    IRefundEscrow,
+    ERC2771Context,
+    ReentrancyGuardTransient,
+    ModuleHost
+{
     using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev A refund's hot fields, one slot:
-    /// slot 0: ticketId (48) | merchantId (32) | status (8) | deadline (40) | amount (112) | terms (16)
-    /// `terms` is the merchant's terms version at request (its dispute window and arbiter). Ticket ids fit
-    /// 48 bits: each costs a transaction, and 2^48 of them is beyond any chain's lifetime (SafeCast checks).
-    /// Its token lives in `_refundTokens` (the refund's second slot), written only for ERC-20 refunds, so an
-    /// ETH refund writes one new slot.
-    struct RefundCore {
-        uint48 ticketId;
-        uint32 merchantId;
-        RefundStatus status;
-        uint40 deadline;
-        uint112 amount;
-        uint16 terms;
-    }
+    /// @dev State, its packed layouts, the payout limits and `_push` are in `RefundEscrowStorage`.
 
-    /// @dev A limited agent's allowance in one token, one slot:
-    /// slot 0: limit (96) | spent (96) | periodStart (32) | period (32)
-    /// `period` 0 means no limit is set. `spent` counts payouts since `periodStart`.
-    struct Allowance {
-        uint96 limit;
-        uint96 spent;
-        uint32 periodStart;
-        uint32 period;
-    }
-
-    /// @dev A merchant's books for one token, one slot: available (128) | locked (128).
-    struct Reserve {
-        uint128 available;
-        uint128 locked;
-    }
-
-    /// @dev A merchant's owed compensation in one token.
-    /// slot 0: total (128) | covered (128)   cumulative amounts owed, and covered by deposits (FIFO)
-    /// slot 1: settled (128) | spare (128)   cumulative amount paid out of `covered`
-    struct OwedBook {
-        uint128 total;
-        uint128 covered;
-        uint128 settled;
-    }
-
-    /// @dev An owed compensation claim.
-    /// slot 0: customer (160) | merchantId (32) | ticketId (48) | paid (8) | spare (8)
-    /// slot 1: token (160) | spare (96)
-    /// slot 2: amount (128) | coveredAt (128)
-    /// `paid` shares the customer's slot, which is never zero: marking a claim paid updates a slot instead of
-    /// creating one (for an ETH claim the token slot is all zeros), 17,100 gas less per settlement.
-    struct OwedRecord {
-        address customer;
-        uint32 merchantId;
-        uint48 ticketId;
-        bool paid;
-        address token;
-        uint128 amount;
-        uint128 coveredAt;
-    }
-
-    /// @dev Gas forwarded with an ETH payout to a customer. 2,300 (`transfer`) is too little for today's
-    /// contract wallets: a Safe is a proxy whose `receive` makes a cold DELEGATECALL (2,600) to its
-    /// singleton and emits an event, and ERC-4337 accounts behind proxies read cold storage (2,100 per
-    /// slot); they need roughly 5,000-15,000. 50,000 leaves them ample headroom while bounding what a
-    /// gas-burning receiver can cost the payer (an approving agent, or a keeper executing a refund).
-    /// A receiver that fails within it gets the amount as a credit instead (`RefundPaid(..., true)`).
-    uint256 private constant _ETH_PUSH_GAS = 50_000;
-
-    /// @dev Gas a compensation payout in an ERC-20 may use. Compensation is paid inside calls that protect the
-    /// customer (escalating, cancelling, reopening) or by keepers; a merchant's token that burns all the gas
-    /// it is given must not make those calls cost millions of gas. A plain ERC-20 transfer needs 30,000 to
-    /// 60,000 (a cold balance slot and a proxy hop included); 100,000 leaves headroom, and a token that needs
-    /// more pays the customer through a credit instead (`credited`), withdrawn with all the gas it needs.
-    uint256 private constant _TOKEN_PUSH_GAS = 100_000;
-
-    /// @dev The longest allowance period, and the largest limit (96 bits of the allowance slot).
-    uint32 private constant _MAX_ALLOWANCE_PERIOD = 365 days;
-    uint256 private constant _MAX_ALLOWANCE = type(uint96).max;
-
-    /// @dev The largest refund amount (112 bits of the refund slot).
-    uint256 private constant _MAX_REFUND = type(uint112).max;
-
-    /// @dev The largest `available + locked` of one merchant and token (two 128-bit halves of one slot).
-    uint256 private constant _MAX_RESERVE = type(uint128).max;
-
-    ISupportDesk private immutable _DESK;
-
-    uint256 private _refundCount;
-    uint256 private _owedCount;
-
-    mapping(uint256 refundId => RefundCore refund) private _refunds;
-    mapping(uint256 refundId => address token) private _refundTokens;
-    mapping(uint256 refundId => address arbiter) private _disputeArbiters;
-    mapping(uint32 merchantId => mapping(address token => Reserve reserve)) private _reserves;
-    mapping(address account => mapping(address token => uint256 amount)) private _credits;
-    mapping(uint32 merchantId => mapping(address token => OwedBook book)) private _owedBooks;
-    mapping(uint256 owedId => OwedRecord claim) private _owedClaims;
-    mapping(uint32 merchantId => mapping(bytes32 orderRef => uint256 amount)) private _orderRefunded;
-    mapping(uint32 merchantId => mapping(address agent => mapping(address token => Allowance allowance)))
-        private _allowances;
+    /// @dev The module that runs reserve withdrawals, agents' allowances and deadline compensation in this
+    /// contract's storage (see `ModuleHost`).
+    address private immutable _RESERVES;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTRUCTOR
@@ -138,8 +56,11 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
 
     /// @param desk_ The support desk whose tickets and merchants this escrow serves.
     /// @param trustedForwarder The ERC-2771 forwarder whose relayed calls act for their signer.
-    constructor(ISupportDesk desk_, address trustedForwarder) ERC2771Context(trustedForwarder) {
-        _DESK = desk_;
+    constructor(
+        ISupportDesk desk_,
+        address trustedForwarder
+    ) RefundEscrowStorage(desk_) ERC2771Context(trustedForwarder) {
+        _RESERVES = address(new RefundEscrowReserves(desk_, trustedForwarder));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -172,55 +93,13 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
     }
 
     /// @inheritdoc IRefundEscrow
-    function withdrawReserve(
-        uint32 merchantId,
-        address token,
-        uint256 amount,
-        address to
-    ) external nonReentrant {
-        address sender = _msgSender();
-        address admin = _DESK.merchantAdmin(merchantId);
-        if (admin == address(0)) revert EscrowUnknownMerchant(merchantId);
-        if (sender != admin) revert EscrowNotMerchantAdmin(merchantId, sender);
-        if (to == address(0)) revert EscrowInvalidRecipient(to);
-        if (amount == 0) revert EscrowZeroAmount(token);
-        Reserve memory reserve = _reserves[merchantId][token];
-        if (amount > reserve.available) revert InsufficientReserve(reserve.available, amount);
-        ISupportDesk.SlaCompensation memory compensation = _DESK.slaCompensationOf(merchantId);
-        if (compensation.token == token) {
-            uint256 required = uint256(compensation.firstResponseAmount) + compensation.resolutionAmount;
-            if (reserve.available - amount < required)
-                revert EscrowWithdrawUnbacksSla(merchantId, token, required);
-        }
-        // amount <= available (checked above), so it fits 128 bits and does not underflow.
-        reserve.available -= uint128(amount);
-        _reserves[merchantId][token] = reserve;
-        emit ReserveWithdrawn(merchantId, token, to, amount);
-        _send(to, token, amount);
+    function withdrawReserve(uint32, address, uint256, address) external {
+        _delegateTo(_RESERVES);
     }
 
     /// @inheritdoc IRefundEscrow
-    function setRefundAllowance(
-        uint32 merchantId,
-        address agent,
-        address token,
-        uint256 limit,
-        uint32 period
-    ) external {
-        address sender = _msgSender();
-        address admin = _DESK.merchantAdmin(merchantId);
-        if (admin == address(0)) revert EscrowUnknownMerchant(merchantId);
-        if (sender != admin) revert EscrowNotMerchantAdmin(merchantId, sender);
-        if (period > _MAX_ALLOWANCE_PERIOD) revert EscrowInvalidAllowancePeriod(period);
-        if (limit > _MAX_ALLOWANCE) revert EscrowAmountTooLarge(limit, _MAX_ALLOWANCE);
-        Allowance storage allowance = _allowances[merchantId][agent][token];
-        if (period == 0) {
-            delete _allowances[merchantId][agent][token];
-        } else {
-            allowance.limit = uint96(limit); // checked above
-            allowance.period = period;
-        }
-        emit RefundAllowanceSet(merchantId, agent, token, period == 0 ? 0 : limit, period, sender);
+    function setRefundAllowance(uint32, address, address, uint256, uint32) external {
+        _delegateTo(_RESERVES);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -406,70 +285,37 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
                             SLA COMPENSATION
     //////////////////////////////////////////////////////////////*/
 
+    // Deadline compensation runs in the `RefundEscrowReserves` module, like withdrawals and allowances (see
+    // `ModuleHost`): these declarations keep the escrow's ABI whole and forward their call data unchanged.
+    // The module takes the reentrancy guard; a delegated call ends this frame, so no modifier here could
+    // release it.
+
     /// @inheritdoc IRefundEscrow
-    function claimSlaCompensation(
-        uint256 ticketId
-    ) external nonReentrant returns (uint256 paid, uint256 owed) {
-        // The desk marks the deadlines compensated (reverting if there is none): a second claim finds
-        // nothing. If the merchant offers nothing for them, the revert below undoes that mark.
-        (
-            address customer,
-            uint32 merchantId,
-            uint8 deadlines,
-            ISupportDesk.SlaCompensation memory compensation
-        ) = _DESK.claimMissedDeadlines(ticketId);
-        uint256 amount = _compensationAmount(deadlines, compensation);
-        if (amount == 0) revert EscrowNoSlaCompensation(merchantId, ticketId);
-        return _compensate(ticketId, merchantId, customer, deadlines, compensation.token, amount);
+    function claimSlaCompensation(uint256) external returns (uint256, uint256) {
+        _delegateTo(_RESERVES);
     }
 
     /// @inheritdoc IRefundEscrow
-    function settleOwedCompensation(uint256 owedId) external nonReentrant {
-        OwedRecord storage claim = _owedClaims[owedId];
-        address customer = claim.customer;
-        if (customer == address(0)) revert EscrowUnknownOwedClaim(owedId);
-        if (claim.paid) revert EscrowOwedAlreadyPaid(owedId);
-        OwedBook storage book = _owedBooks[claim.merchantId][claim.token];
-        uint256 covered = book.covered;
-        uint256 coveredAt = claim.coveredAt;
-        if (covered < coveredAt) revert EscrowOwedNotCovered(owedId, covered, coveredAt);
-        address token = claim.token;
-        uint128 amount = claim.amount;
-        claim.paid = true;
-        // Settled claims are disjoint slices (coveredAt - amount, coveredAt] of [0, covered], so the sum
-        // settled never exceeds `covered`, a uint128.
-        unchecked {
-            book.settled += amount;
-        }
-        bool credited = _pushCompensation(customer, token, amount);
-        emit OwedCompensationPaid(owedId, customer, token, amount, credited);
+    function settleOwedCompensation(uint256) external {
+        _delegateTo(_RESERVES);
     }
 
     /// @inheritdoc IRefundEscrow
-    /// @dev Called by the desk when a merchant with `autoPay` responds or resolves late. It can run nested
-    /// inside this escrow's own guarded call: `approveRefundAndResolve` and `issueRefundAndResolve` call
-    /// `desk.resolveByEscrow` with the guard held, and a late resolution makes the desk call back here. That
-    /// is safe because every escrow function finishes its effects before it calls the desk (or pushes a
-    /// payout), so the books read here are consistent; taking the guard again would revert and block the
-    /// resolution. When the desk calls outside any escrow call (an agent answering late on the desk), the
-    /// guard is free and is taken for the payout. The hook never reverts on the customer's side (a refused
-    /// push is credited; what the reserve lacks is owed), so it cannot block the desk's transition.
-    /// `msg.sender` on purpose: only the desk itself, never a forwarded request, may call it.
+    /// @dev Called by the desk when a merchant with `autoPay` responds or resolves late; see the module for
+    /// how it shares the reentrancy guard with the escrow call it may be nested in.
     function paySlaCompensation(
-        uint256 ticketId,
-        uint32 merchantId,
-        address customer,
-        uint8 deadlines,
-        ISupportDesk.SlaCompensation calldata compensation
+        uint256,
+        uint32,
+        address,
+        uint8,
+        ISupportDesk.SlaCompensation calldata
     ) external {
-        if (msg.sender != address(_DESK)) revert EscrowNotDesk(msg.sender);
-        uint256 amount = _compensationAmount(deadlines, compensation);
-        if (amount == 0) return;
-        if (_reentrancyGuardEntered()) {
-            _compensate(ticketId, merchantId, customer, deadlines, compensation.token, amount);
-        } else {
-            _compensateGuarded(ticketId, merchantId, customer, deadlines, compensation.token, amount);
-        }
+        _delegateTo(_RESERVES);
+    }
+
+    /// @inheritdoc IRefundEscrow
+    function reservesModule() external view returns (address) {
+        return _RESERVES;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -799,56 +645,6 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         emit RefundAllowanceSpent(merchantId, agent, refundId, token, amount, left - amount);
     }
 
-    /// @dev Pays `amount` to `customer` from the available reserve, as far as it goes, and records the rest
-    /// as an owed claim, covered first by the merchant's next deposits in `token`.
-    function _compensate(
-        uint256 ticketId,
-        uint32 merchantId,
-        address customer,
-        uint8 deadlines,
-        address token,
-        uint256 amount
-    ) private returns (uint256 paid, uint256 owed) {
-        Reserve storage reserve = _reserves[merchantId][token];
-        uint256 available = reserve.available;
-        paid = amount < available ? amount : available;
-        owed = amount - paid;
-        // paid <= available, a uint128.
-        if (paid != 0) reserve.available = uint128(available - paid);
-        if (owed != 0) {
-            OwedBook storage book = _owedBooks[merchantId][token];
-            uint128 coveredAt = SafeCast.toUint128(book.total + owed);
-            book.total = coveredAt;
-            uint256 owedId = ++_owedCount;
-            _owedClaims[owedId] = OwedRecord({
-                customer: customer,
-                merchantId: merchantId,
-                ticketId: SafeCast.toUint48(ticketId),
-                token: token,
-                paid: false,
-                amount: uint128(owed), // owed <= amount < 2^97 (two uint96 terms)
-                coveredAt: coveredAt
-            });
-            emit SlaCompensationOwed(owedId, ticketId, customer, merchantId, deadlines, token, owed);
-        }
-        if (paid != 0) {
-            bool credited = _pushCompensation(customer, token, paid);
-            emit SlaCompensationPaid(ticketId, merchantId, customer, deadlines, token, paid, credited);
-        }
-    }
-
-    /// @dev `_compensate` holding the reentrancy guard (for the desk hook called outside any escrow call).
-    function _compensateGuarded(
-        uint256 ticketId,
-        uint32 merchantId,
-        address customer,
-        uint8 deadlines,
-        address token,
-        uint256 amount
-    ) private nonReentrant {
-        _compensate(ticketId, merchantId, customer, deadlines, token, amount);
-    }
-
     /// @dev Sends `account`'s whole credit in `token` to `to`; reverts if the transfer fails.
     function _withdrawCredit(address account, address token, address to) private {
         uint256 amount = _credits[account][token];
@@ -856,73 +652,6 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         _credits[account][token] = 0;
         emit CreditWithdrawn(account, token, amount, to);
         _send(to, token, amount);
-    }
-
-    /// @dev Pushes a payout that must not get stuck: ETH with a bounded gas stipend and without copying
-    /// return data (a returndata bomb cannot make the payer run out of gas), ERC-20 through
-    /// `trySafeTransfer`. If the receiver or the token refuses, the amount becomes the receiver's credit.
-    /// The payer (an approving agent, a keeper, the arbiter) cannot be griefed for ETH, nor for a plain
-    /// ERC-20, whose transfer never calls the receiver. `trySafeTransfer` forwards all remaining gas, and
-    /// that is not capped on purpose (a legitimate token behind a proxy, with fees or blocklists, may need
-    /// much of it); so a token that calls the receiver on a transfer (ERC-777-style `tokensReceived`
-    /// hooks) lets the receiver burn nearly all the payer's gas, or make the payout run out of gas and
-    /// revert. Such tokens are not supported as reserve tokens.
-    /// The caller holds the reentrancy guard, so the receiver cannot re-enter before the credit is booked.
-    /// A caller cannot starve a receiver into a credit either: a call that runs out of gas leaves the
-    /// caller 1/64 of what it had, and booking the credit (an SSTORE of at least 5,000 gas, plus the
-    /// event) needs that 1/64 to exceed ~8,000, so the call must have been offered over 500,000 gas: the
-    /// full ETH stipend, and far more than any ERC-20 transfer needs.
-    function _push(address to, address token, uint256 amount) private returns (bool credited) {
-        bool success;
-        if (token == address(0)) {
-            assembly ("memory-safe") {
-                success := call(_ETH_PUSH_GAS, to, amount, 0, 0, 0, 0)
-            }
-        } else {
-            success = IERC20(token).trySafeTransfer(to, amount);
-        }
-        if (!success) {
-            _credits[to][token] += amount;
-            credited = true;
-        }
-    }
-
-    /// @dev Pushes a compensation payout like `_push`, but an ERC-20 transfer gets at most `_TOKEN_PUSH_GAS`:
-    /// compensation is paid inside the customer's own protective calls and keepers' claims, which a
-    /// gas-burning token must not make expensive. A transfer that fails or runs out of that gas becomes a
-    /// credit. Return data is copied only up to one word (a returndata bomb costs the payer nothing), and
-    /// read as `SafeERC20` does: no data from a contract, or `true`, is a success.
-    function _pushCompensation(address to, address token, uint256 amount) private returns (bool credited) {
-        if (token == address(0)) return _push(to, token, amount);
-        bytes memory data = abi.encodeCall(IERC20.transfer, (to, amount));
-        bool success;
-        assembly ("memory-safe") {
-            mstore(0, 0)
-            success := call(_TOKEN_PUSH_GAS, token, 0, add(data, 0x20), mload(data), 0, 0x20)
-            success := and(
-                success,
-                or(and(iszero(returndatasize()), gt(extcodesize(token), 0)), eq(mload(0), 1))
-            )
-        }
-        if (!success) {
-            // The caller holds the reentrancy guard (as for `_push`): the token cannot re-enter before this.
-            // solhint-disable-next-line reentrancy
-            _credits[to][token] += amount;
-            credited = true;
-        }
-    }
-
-    /// @dev Sends a withdrawal the caller directed (reserve or credit): all gas, reverts on failure.
-    function _send(address to, address token, uint256 amount) private {
-        if (token == address(0)) {
-            bool success;
-            assembly ("memory-safe") {
-                success := call(gas(), to, amount, 0, 0, 0, 0)
-            }
-            if (!success) revert EscrowTransferFailed(to, address(0), amount);
-        } else {
-            IERC20(token).safeTransfer(to, amount);
-        }
     }
 
     /// @dev Loads a refund; reverts for an unknown one.
@@ -947,14 +676,5 @@ contract RefundEscrow is IRefundEscrow, ERC2771Context, ReentrancyGuardTransient
         if (status == ISupportDesk.Status.None || status == ISupportDesk.Status.Cancelled) {
             revert EscrowTicketNotRefundable(ticketId, status);
         }
-    }
-
-    /// @dev The compensation for the deadlines in `mask` (1 first response, 2 resolution).
-    function _compensationAmount(
-        uint8 mask,
-        ISupportDesk.SlaCompensation memory compensation
-    ) private pure returns (uint256 amount) {
-        if (mask & 1 != 0) amount = compensation.firstResponseAmount;
-        if (mask & 2 != 0) amount += compensation.resolutionAmount;
     }
 }

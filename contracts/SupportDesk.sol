@@ -11,6 +11,9 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 
 import {ISupportDesk} from "./interfaces/ISupportDesk.sol";
 import {IRefundEscrow} from "./interfaces/IRefundEscrow.sol";
+import {ModuleHost} from "./utils/ModuleHost.sol";
+import {SupportDeskStorage} from "./desk/SupportDeskStorage.sol";
+import {SupportDeskMerchants} from "./desk/SupportDeskMerchants.sol";
 
 /// @title SupportDesk
 /// @notice CareLedger's multi-tenant support desk. See {ISupportDesk} for the rules, including the
@@ -18,81 +21,12 @@ import {IRefundEscrow} from "./interfaces/IRefundEscrow.sol";
 /// @dev Storage keeps only what the contract must check; the timeline (messages, notes, reasons,
 /// assignments, policy changes) lives in events. Customers act directly or through the trusted
 /// ERC-2771 forwarder; OpenZeppelin 5's `Multicall` is ERC-2771-aware, so batching keeps the signer.
-contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
+contract SupportDesk is SupportDeskStorage, ISupportDesk, ERC2771Context, EIP712, Multicall, ModuleHost {
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev A ticket's hot fields, unpacked in memory. In storage they are one word (`_tickets`), so that a
-    /// customer's message reads one slot and a status change writes one:
-    /// word: customer (160) | merchantId (32) | state (8) | flags (8) | clock (32) | terms (16)
-    ///       bits 0..159    | 160..191        | 192..199  | 200..207  | 208..239   | 240..255
-    /// state: status (3, bits 0..2) | priority (2, bits 3..4) | verified (1, bit 5) | spare (2)
-    /// `clock` depends on the status: in Open, InProgress and Escalated it is when the running service
-    /// cycle's clock started (moved forward by every pause); in AwaitingCustomer it is how many seconds
-    /// of resolution time the cycle had used when it paused; in Resolved and Closed it is when the
-    /// ticket was resolved; in Cancelled it is left as it was. Times are 32-bit unix seconds (until 2106;
-    /// `SafeCast` reverts after that rather than wrap).
-    /// `terms` is the merchant's terms version the current cycle started under; from resolution on, the
-    /// version in force at resolution (whose reopen window and auto-close delay then apply).
-    struct TicketRecord {
-        address customer;
-        uint32 merchantId;
-        Status status;
-        uint8 priority;
-        bool verified;
-        uint8 flags;
-        uint32 clock;
-        uint16 terms;
-    }
-
-    /// @dev A merchant, laid out so that each hot path reads and writes as few slots as it can:
-    /// slot 0: firstResponseTime (32) | resolutionTime (32) | firstResponseMet (40) | firstResponseMissed (40)
-    ///         | resolutionMet (40) | resolutionMissed (40) | termsVersion (16) | receiptRequired (8) | spare (8)
-    ///         (read to open a ticket, and to settle a deadline, which also counts it)
-    /// slot 1: admin (160) | reopenWindow (32) | autoCloseDelay (32) | refundResponseTime (32)
-    /// slot 2: arbiter (160) | disputeWindow (32) | spare (64)
-    /// slot 3: pendingAdmin (160) | spare (96)
-    /// slot 4: compensation.token (160) | compensation.firstResponseAmount (96)
-    /// slot 5: compensation.resolutionAmount (96) | compensation.autoPay (8) | spare (152)
-    /// The 40-bit counters cannot overflow: each count costs a transaction (2^40 is 10^12 of them).
-    struct Merchant {
-        uint32 firstResponseTime;
-        uint32 resolutionTime;
-        uint40 firstResponseMet;
-        uint40 firstResponseMissed;
-        uint40 resolutionMet;
-        uint40 resolutionMissed;
-        uint16 termsVersion;
-        bool receiptRequired;
-        address admin;
-        uint32 reopenWindow;
-        uint32 autoCloseDelay;
-        uint32 refundResponseTime;
-        address arbiter;
-        uint32 disputeWindow;
-        address pendingAdmin;
-        SlaCompensation compensation;
-    }
-
-    /// @dev An archived terms version (written once, when the merchant moves on to the next version):
-    /// slot 0: firstResponseTime (32) | resolutionTime (32) | reopenWindow (32) | autoCloseDelay (32)
-    ///         | refundResponseTime (32) | disputeWindow (32) | spare (64)
-    /// slot 1: arbiter (160) | spare (96)
-    /// slot 2-3: compensation, as in `Merchant`
-    struct Terms {
-        Policy policy;
-        SlaCompensation compensation;
-    }
-
-    /// @dev The order behind verified tickets, fixed by its first verified ticket:
-    /// slot 0: token (160) | supportUntil (64) | spare (32)   (supportUntil != 0 marks a known order)
-    /// slot 1: amount (256)
-    struct OrderRecord {
-        address token;
-        uint64 supportUntil;
-        uint256 amount;
-    }
+    /// @dev State, its packed layouts and the shared checks are in `SupportDeskStorage`.
 
     /// @dev Ticket flags (TicketRecord.flags). WORKED never clears; the others describe the current cycle.
     uint8 private constant _WORKED = 1 << 0; // assigned or answered by staff at least once
@@ -125,42 +59,12 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
     uint8 private constant _FIRST_RESPONSE = 1;
     uint8 private constant _RESOLUTION = 2;
 
-    /// @dev Roles per merchant and account: the admin also holds every agent right.
-    uint8 private constant _ROLE_AGENT = 1 << 0;
-    uint8 private constant _ROLE_ADMIN = 1 << 1;
-
     uint8 private constant _MAX_PRIORITY = 3;
-    uint32 private constant _MAX_POLICY_TIME = 365 days;
     uint256 private constant _BPS = 10_000;
 
-    /// @dev The defaults a new merchant starts with (its arbiter is the deployment's default arbiter).
-    uint32 private constant _DEFAULT_FIRST_RESPONSE_TIME = 1 days;
-    uint32 private constant _DEFAULT_RESOLUTION_TIME = 3 days;
-    uint32 private constant _DEFAULT_REOPEN_WINDOW = 7 days;
-    /// @dev Equal to the reopen window: a stranger may close a resolved ticket only once its customer
-    /// can no longer reopen it (`setPolicy` keeps `autoCloseDelay >= reopenWindow`).
-    uint32 private constant _DEFAULT_AUTO_CLOSE_DELAY = 7 days;
-    uint32 private constant _DEFAULT_REFUND_RESPONSE_TIME = 3 days;
-    uint32 private constant _DEFAULT_DISPUTE_WINDOW = 7 days;
-
-    address private immutable _DEFAULT_ARBITER;
+    /// @dev The module that runs merchant administration in this contract's storage (see `ModuleHost`).
+    address private immutable _MERCHANTS;
     address private immutable _DEPLOYER;
-
-    // slot: escrow (160) | ticketCount (64) | merchantCount (32). Opening a ticket checks the merchant
-    // id against merchantCount and bumps ticketCount in this one slot.
-    address private _escrow;
-    uint64 private _ticketCount;
-    uint32 private _merchantCount;
-
-    mapping(uint32 merchantId => Merchant merchant) private _merchants;
-    mapping(uint32 merchantId => mapping(address account => uint8 roles)) private _roles;
-    mapping(uint256 ticketId => uint256 packed) private _tickets;
-    mapping(uint256 ticketId => address agent) private _assignees;
-    mapping(uint32 merchantId => mapping(uint16 version => Terms terms)) private _archivedTerms;
-    mapping(uint32 merchantId => mapping(address signer => bool allowed)) private _orderSigners;
-    mapping(uint32 merchantId => mapping(bytes32 orderRef => OrderRecord order)) private _orders;
-    /// @dev Written for verified tickets only (a verified receipt's orderRef is never 0).
-    mapping(uint256 ticketId => bytes32 orderRef) private _ticketOrders;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTRUCTOR
@@ -173,7 +77,7 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
         address trustedForwarder,
         address defaultArbiter
     ) ERC2771Context(trustedForwarder) EIP712("CareLedger", "1") {
-        _DEFAULT_ARBITER = defaultArbiter;
+        _MERCHANTS = address(new SupportDeskMerchants(trustedForwarder, defaultArbiter));
         _DEPLOYER = msg.sender;
     }
 
@@ -181,115 +85,52 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
                                 MERCHANTS
     //////////////////////////////////////////////////////////////*/
 
+    // Merchant administration runs in the `SupportDeskMerchants` module (see `ModuleHost`): these
+    // declarations keep the desk's ABI whole, and each forwards its call data unchanged.
+
     /// @inheritdoc ISupportDesk
-    function registerMerchant(address admin, bytes32 profileHash) external returns (uint32 merchantId) {
-        if (admin == address(0)) revert DeskInvalidAdmin(admin);
-        merchantId = ++_merchantCount; // 4 billion merchants before this reverts
-
-        Merchant storage merchant = _merchants[merchantId];
-        merchant.firstResponseTime = _DEFAULT_FIRST_RESPONSE_TIME;
-        merchant.resolutionTime = _DEFAULT_RESOLUTION_TIME;
-        merchant.admin = admin;
-        merchant.reopenWindow = _DEFAULT_REOPEN_WINDOW;
-        merchant.autoCloseDelay = _DEFAULT_AUTO_CLOSE_DELAY;
-        merchant.refundResponseTime = _DEFAULT_REFUND_RESPONSE_TIME;
-        merchant.arbiter = _DEFAULT_ARBITER;
-        merchant.disputeWindow = _DEFAULT_DISPUTE_WINDOW;
-        _roles[merchantId][admin] = _ROLE_ADMIN;
-
-        emit MerchantRegistered(merchantId, admin, profileHash);
-        emit PolicySet(merchantId, _policy(merchant), _msgSender());
+    function registerMerchant(address, bytes32) external returns (uint32) {
+        _delegateTo(_MERCHANTS);
     }
 
     /// @inheritdoc ISupportDesk
-    function setAgent(uint32 merchantId, address agent, bool enabled) external {
-        address sender = _requireAdmin(merchantId);
-        if (agent == address(0)) revert DeskInvalidAgent(agent);
-        uint8 roles = _roles[merchantId][agent];
-        _roles[merchantId][agent] = enabled ? roles | _ROLE_AGENT : roles & ~_ROLE_AGENT;
-        emit AgentSet(merchantId, agent, enabled, sender);
+    function setAgent(uint32, address, bool) external {
+        _delegateTo(_MERCHANTS);
     }
 
     /// @inheritdoc ISupportDesk
-    function transferMerchantAdmin(uint32 merchantId, address newAdmin) external {
-        address sender = _requireAdmin(merchantId);
-        _merchants[merchantId].pendingAdmin = newAdmin;
-        emit MerchantAdminTransferStarted(merchantId, sender, newAdmin);
+    function transferMerchantAdmin(uint32, address) external {
+        _delegateTo(_MERCHANTS);
     }
 
     /// @inheritdoc ISupportDesk
-    function acceptMerchantAdmin(uint32 merchantId) external {
-        _requireMerchant(merchantId);
-        address sender = _msgSender();
-        Merchant storage merchant = _merchants[merchantId];
-        if (sender != merchant.pendingAdmin) revert DeskNotPendingAdmin(merchantId, sender);
-
-        address previousAdmin = merchant.admin;
-        merchant.admin = sender;
-        delete merchant.pendingAdmin;
-        _roles[merchantId][previousAdmin] &= ~_ROLE_ADMIN;
-        _roles[merchantId][sender] |= _ROLE_ADMIN;
-
-        emit MerchantAdminTransferred(merchantId, previousAdmin, sender);
+    function acceptMerchantAdmin(uint32) external {
+        _delegateTo(_MERCHANTS);
     }
 
     /// @inheritdoc ISupportDesk
-    function setPolicy(uint32 merchantId, Policy calldata policy) external {
-        address sender = _requireAdmin(merchantId);
-        _checkPolicyTime(0, policy.firstResponseTime);
-        _checkPolicyTime(1, policy.resolutionTime);
-        _checkPolicyTime(2, policy.reopenWindow);
-        _checkPolicyTime(3, policy.autoCloseDelay);
-        _checkPolicyTime(4, policy.refundResponseTime);
-        _checkPolicyTime(5, policy.disputeWindow);
-        if (policy.autoCloseDelay < policy.reopenWindow) {
-            revert DeskAutoCloseBeforeReopenWindow(policy.autoCloseDelay, policy.reopenWindow);
-        }
-
-        Merchant storage merchant = _merchants[merchantId];
-        _startTermsVersion(merchantId, merchant);
-        merchant.firstResponseTime = policy.firstResponseTime;
-        merchant.resolutionTime = policy.resolutionTime;
-        merchant.reopenWindow = policy.reopenWindow;
-        merchant.autoCloseDelay = policy.autoCloseDelay;
-        merchant.refundResponseTime = policy.refundResponseTime;
-        merchant.arbiter = policy.arbiter;
-        merchant.disputeWindow = policy.disputeWindow;
-
-        emit PolicySet(merchantId, policy, sender);
+    function setPolicy(uint32, Policy calldata) external {
+        _delegateTo(_MERCHANTS);
     }
 
     /// @inheritdoc ISupportDesk
-    function setSlaCompensation(uint32 merchantId, SlaCompensation calldata compensation) external {
-        address sender = _requireAdmin(merchantId);
-        uint256 required = uint256(compensation.firstResponseAmount) + compensation.resolutionAmount;
-        if (required != 0) {
-            address escrow_ = _escrow;
-            uint256 available =
-                escrow_ == address(0) ? 0 : IRefundEscrow(escrow_).reserveOf(merchantId, compensation.token);
-            if (available < required) {
-                revert DeskSlaCompensationUnbacked(merchantId, compensation.token, available, required);
-            }
-        }
-        Merchant storage merchant = _merchants[merchantId];
-        _startTermsVersion(merchantId, merchant);
-        merchant.compensation = compensation;
-        emit SlaCompensationSet(merchantId, compensation, sender);
+    function setSlaCompensation(uint32, SlaCompensation calldata) external {
+        _delegateTo(_MERCHANTS);
     }
 
     /// @inheritdoc ISupportDesk
-    function setOrderSigner(uint32 merchantId, address signer, bool allowed) external {
-        _requireAdmin(merchantId);
-        if (signer == address(0)) revert DeskInvalidOrderSigner(signer);
-        _orderSigners[merchantId][signer] = allowed;
-        emit OrderSignerSet(merchantId, signer, allowed);
+    function setOrderSigner(uint32, address, bool) external {
+        _delegateTo(_MERCHANTS);
     }
 
     /// @inheritdoc ISupportDesk
-    function setReceiptRequired(uint32 merchantId, bool required) external {
-        _requireAdmin(merchantId);
-        _merchants[merchantId].receiptRequired = required;
-        emit ReceiptRequirementSet(merchantId, required);
+    function setReceiptRequired(uint32, bool) external {
+        _delegateTo(_MERCHANTS);
+    }
+
+    /// @inheritdoc ISupportDesk
+    function merchantModule() external view returns (address) {
+        return _MERCHANTS;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -978,19 +819,6 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
         return resolutionDueAt;
     }
 
-    function _policy(Merchant storage merchant) private view returns (Policy memory) {
-        return
-            Policy({
-                firstResponseTime: merchant.firstResponseTime,
-                resolutionTime: merchant.resolutionTime,
-                reopenWindow: merchant.reopenWindow,
-                autoCloseDelay: merchant.autoCloseDelay,
-                refundResponseTime: merchant.refundResponseTime,
-                disputeWindow: merchant.disputeWindow,
-                arbiter: merchant.arbiter
-            });
-    }
-
     function _ticket(uint256 ticketId) private view returns (TicketRecord memory ticket) {
         ticket = _unpack(_tickets[ticketId]);
         if (ticket.status == Status.None) revert DeskUnknownTicket(ticketId);
@@ -1090,20 +918,6 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
         return (policy.reopenWindow, policy.autoCloseDelay);
     }
 
-    /// @dev Archives the merchant's current terms under their version and starts the next version; the
-    /// caller then writes the new terms.
-    function _startTermsVersion(uint32 merchantId, Merchant storage merchant) private {
-        uint16 current = merchant.termsVersion;
-        if (current == type(uint16).max) revert DeskTooManyTermsVersions(merchantId);
-        Terms storage archived = _archivedTerms[merchantId][current];
-        archived.policy = _policy(merchant);
-        archived.compensation = merchant.compensation;
-        unchecked {
-            merchant.termsVersion = ++current; // checked against the maximum above
-        }
-        emit TermsVersionStarted(merchantId, current);
-    }
-
     /// @dev The first verified ticket of an order fixes its terms; later receipts must agree (a later
     /// `supportUntil` extends the order's support).
     function _recordOrder(OrderReceipt calldata receipt) private {
@@ -1158,16 +972,6 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
             status == Status.Escalated;
     }
 
-    function _requireMerchant(uint32 merchantId) private view {
-        if (merchantId == 0 || merchantId > _merchantCount) revert DeskUnknownMerchant(merchantId);
-    }
-
-    function _requireAdmin(uint32 merchantId) private view returns (address sender) {
-        _requireMerchant(merchantId);
-        sender = _msgSender();
-        if (_roles[merchantId][sender] & _ROLE_ADMIN == 0) revert DeskNotMerchantAdmin(merchantId, sender);
-    }
-
     function _requireStaff(uint32 merchantId) private view returns (address sender) {
         sender = _msgSender();
         if (_roles[merchantId][sender] == 0) revert DeskNotMerchantStaff(merchantId, sender);
@@ -1184,10 +988,6 @@ contract SupportDesk is ISupportDesk, ERC2771Context, EIP712, Multicall {
     /// @dev Hooks are called contract to contract, never relayed: msg.sender is the caller.
     function _requireEscrow() private view {
         if (msg.sender != _escrow) revert DeskNotEscrow(msg.sender); // never true before binding: _escrow is 0
-    }
-
-    function _checkPolicyTime(uint8 field, uint32 value) private pure {
-        if (value == 0 || value > _MAX_POLICY_TIME) revert DeskInvalidPolicyTime(field, value);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -417,6 +417,11 @@ interface IRefundEscrow {
     function version() external view returns (string memory);
     /// @notice The support desk this escrow serves.
     function desk() external view returns (ISupportDesk);
+    /// @notice The module that holds the code of reserve withdrawals, refund allowances and deadline
+    /// compensation (`withdrawReserve`, `setRefundAllowance`, `claimSlaCompensation`, `settleOwedCompensation`,
+    /// `paySlaCompensation`), which this escrow deployed and runs in its own storage; published so that it can
+    /// be verified like the escrow.
+    function reservesModule() external view returns (address);
     /// @notice Merchant `merchantId`'s available (unlocked) reserve of `token`.
     function reserveOf(uint32 merchantId, address token) external view returns (uint256);
     /// @notice How much of merchant `merchantId`'s `token` is locked by open refunds.

@@ -458,6 +458,10 @@ interface ISupportDesk {
     function version() external view returns (string memory);
     /// @notice The refund escrow bound to this desk (`address(0)` until bound).
     function escrow() external view returns (address);
+    /// @notice The module that holds the code of merchant administration (`registerMerchant` through
+    /// `setReceiptRequired`), which this desk deployed and runs in its own storage; published so that it can
+    /// be verified like the desk.
+    function merchantModule() external view returns (address);
     /// @notice How many merchants exist (ids are 1..count).
     function merchantCount() external view returns (uint32);
     /// @notice How many tickets exist (ids are 1..count).

@@ -148,6 +148,8 @@ export async function measure(connection: NetworkConnection): Promise<Measuremen
     RefundEscrow: addresses.refundEscrow,
     FeedbackAttestations: addresses.feedbackAttestations,
     ERC2771Forwarder: addresses.forwarder,
+    SupportDeskMerchants: await world.client.desk.merchantModule(),
+    RefundEscrowReserves: await world.client.escrow.reservesModule(),
   };
   const sizes = new Map<ContractName, number>();
   for (const name of CONTRACTS) {
