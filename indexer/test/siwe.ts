@@ -18,7 +18,8 @@ export async function signIn(
   statement: string,
   options: { nonce?: string; domain?: string } = {},
 ): Promise<Signed> {
-  const nonce = options.nonce ?? (await getJson<{ nonce: string }>(`${serviceUrl}/siwe/nonce`)).nonce;
+  const nonce =
+    options.nonce ?? (await getJson<{ nonce: string }>(`${serviceUrl}/siwe/nonce`)).nonce;
   const message = createSiweMessage({
     domain: options.domain ?? new URL(serviceUrl).host,
     address: account.address,
