@@ -5,8 +5,10 @@
  * the outbox (those pending before, and those the chain produced during the outage) reaches the receiver,
  * signature-verified, each id at least once, in order per ticket, and the worker process never crashed.
  *
- * The indexer runs on PGlite here so that only the webhook store sees the outage (Ponder's own handling
- * of a lost database is Ponder's); the webhook store has the Postgres to itself.
+ * As in production, the indexer (its tables and the outbox, schema `careledger_hooks`) and the webhook
+ * store (schema `careledger_webhooks`) share the one Postgres, so the outage hits both: Ponder retries
+ * its queries and goes on, and the outbox rows written before, during (none: Ponder waits) and after
+ * the outage are all delivered.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -61,11 +63,12 @@ describe("webhooks on Postgres", () => {
       rpcUrl: node.url,
       chainId,
       deploymentDir: deployed.deploymentDir,
+      databaseUrl: postgres.url,
+      schema: "careledger_hooks",
     });
     hooks = await startWebhooks({
       dir,
-      indexer,
-      databaseUrl: postgres.url,
+      indexer, // and so its DATABASE_URL
       env: {
         WEBHOOK_CONFIRMATIONS: String(CONFIRMATIONS),
         // Never parked here: the receiver fails for as long as the test needs.
@@ -169,6 +172,7 @@ describe("webhooks on Postgres", () => {
 
     await everyEventDelivered();
     assert.ok(hooks.service.alive, "the worker rode out the outage without a restart");
+    assert.ok(indexer.service.alive, "so did the indexer");
     assert.equal((await outboxIds()).length, 6, "2 opened, 1 first answer, 2 messages, 1 resolved");
   });
 
