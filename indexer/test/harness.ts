@@ -103,6 +103,26 @@ export class Service {
     await this.#exited;
   }
 
+  /** The JSON lines of its log (structured logs; other lines are skipped), oldest first. */
+  entries(): Record<string, unknown>[] {
+    let text = "";
+    try {
+      text = readFileSync(this.log, "utf8");
+    } catch {
+      return [];
+    }
+    const entries: Record<string, unknown>[] = [];
+    for (const line of text.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      try {
+        entries.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // A line being written right now, or not ours.
+      }
+    }
+    return entries;
+  }
+
   tail(lines = 40): string {
     try {
       return readFileSync(this.log, "utf8").split("\n").slice(-lines).join("\n");
@@ -329,7 +349,9 @@ export interface WebhookService {
 /** The webhook service (src/webhooks/main.ts) as its own process; `start()` again after a kill. */
 export async function startWebhooks(options: {
   dir: string;
-  indexer: Indexer;
+  indexer: Pick<Indexer, "url" | "options">;
+  /** The store's Postgres; else the indexer's (`DATABASE_URL`), or PGlite when it has none. */
+  databaseUrl?: string;
   env?: Record<string, string>;
 }): Promise<WebhookService> {
   const port = await freePort();
@@ -346,8 +368,9 @@ export async function startWebhooks(options: {
     WEBHOOK_POLL_MS: "100",
     ...options.env,
   };
-  if (o.databaseUrl === undefined) delete env.DATABASE_URL;
-  else env.DATABASE_URL = o.databaseUrl;
+  const databaseUrl = options.databaseUrl ?? o.databaseUrl;
+  if (databaseUrl === undefined) delete env.DATABASE_URL;
+  else env.DATABASE_URL = databaseUrl;
   const handle: WebhookService = {
     url: `http://127.0.0.1:${port}`,
     service: undefined as unknown as Service,
@@ -372,25 +395,56 @@ export async function startWebhooks(options: {
   return handle;
 }
 
+export interface Postgres {
+  url: string;
+  /** Stops it for good (also on exit). */
+  stop: () => void;
+  /** Stops it (`pg_ctl stop -m fast`: sessions are cut), keeping its data; `start()` brings it back. */
+  pause: () => Promise<void>;
+  start: () => Promise<void>;
+}
+
+const PG_BIN = "/usr/lib/postgresql/15/bin";
+
+/** `command` as the `postgres` user when we are root (Postgres refuses to run as root). */
+function asPostgres(args: string[]): [string, string[]] {
+  const all = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--", ...args] : args;
+  return [all[0]!, all.slice(1)];
+}
+
+function runSync(args: string[]): void {
+  const [command, rest] = asPostgres(args);
+  const result = spawnSync(command, rest, { encoding: "utf8" });
+  if (result.status !== 0)
+    throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** As `runSync`, without blocking the event loop (servers in the test process keep answering). */
+function run(args: string[]): Promise<void> {
+  const [command, rest] = asPostgres(args);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, rest, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${args.join(" ")} failed (${code}):\n${output}`)),
+    );
+  });
+}
+
 /**
  * Debian's Postgres 15 in a throw-away folder, started as the `postgres` user (the tests may run as
  * root, which Postgres refuses), on a free port. `.ci/run` installs the `postgresql` package.
  */
-export async function startPostgres(dir: string): Promise<{ url: string; stop: () => void }> {
-  const bin = "/usr/lib/postgresql/15/bin";
-  const asPostgres = (args: string[]) => {
-    const runAs = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
-    const [command, ...rest] = [...runAs, ...args] as [string, ...string[]];
-    const result = spawnSync(command, rest, { encoding: "utf8" });
-    if (result.status !== 0)
-      throw new Error(`${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
-  };
+export async function startPostgres(dir: string): Promise<Postgres> {
   const data = mkdtempSync(path.join(dir, "pg-"));
   if (process.getuid?.() === 0) spawnSync("chown", ["-R", "postgres", dir]);
   const port = await freePort();
-  asPostgres([`${bin}/initdb`, "-D", `${data}/data`, "-A", "trust", "-U", "postgres"]);
-  asPostgres([
-    `${bin}/pg_ctl`,
+  runSync([`${PG_BIN}/initdb`, "-D", `${data}/data`, "-A", "trust", "-U", "postgres"]);
+  const startArgs = [
+    `${PG_BIN}/pg_ctl`,
     "-D",
     `${data}/data`,
     "-o",
@@ -399,20 +453,21 @@ export async function startPostgres(dir: string): Promise<{ url: string; stop: (
     `${data}/log`,
     "start",
     "-w",
-  ]);
+  ];
+  const stopArgs = [`${PG_BIN}/pg_ctl`, "-D", `${data}/data`, "stop", "-m", "fast", "-w"];
+  runSync(startArgs);
   let stopped = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    spawnSync(process.getuid?.() === 0 ? "runuser" : `${bin}/pg_ctl`, [
-      ...(process.getuid?.() === 0 ? ["-u", "postgres", "--", `${bin}/pg_ctl`] : []),
-      "-D",
-      `${data}/data`,
-      "stop",
-      "-m",
-      "fast",
-    ]);
+    const [command, rest] = asPostgres(stopArgs);
+    spawnSync(command, rest); // already stopped (paused) is fine
   };
   process.on("exit", stop);
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop,
+    pause: () => run(stopArgs),
+    start: () => run(startArgs),
+  };
 }

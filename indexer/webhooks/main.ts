@@ -9,12 +9,18 @@ import { serve } from "@hono/node-server";
 
 import { loadDeployment } from "../deployment.ts";
 import { webhookApp } from "./server.ts";
-import { openStore } from "./store.ts";
+import { openStoreWhenReady } from "./store.ts";
 import { DeliveryWorker, jsonLog, workerConfig } from "./worker.ts";
 
 const deployment = loadDeployment();
 const config = workerConfig();
-const store = await openStore();
+// The database may not answer yet (starting, restarting): wait for it rather than exit.
+const store = await openStoreWhenReady((error, retryInMs) =>
+  jsonLog("warn", "the store's database does not answer; retrying", {
+    error: String(error),
+    retryInMs,
+  }),
+);
 const port = Number(process.env.WEBHOOKS_PORT ?? 42070);
 const domain = process.env.WEBHOOKS_DOMAIN ?? `localhost:${port}`;
 

@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS careledger_webhooks.delivery (
   delivered_at TIMESTAMPTZ,
   PRIMARY KEY (endpoint_id, event_id)
 );
+ALTER TABLE careledger_webhooks.endpoint ADD COLUMN IF NOT EXISTS disabled_at TIMESTAMPTZ;
+ALTER TABLE careledger_webhooks.endpoint ADD COLUMN IF NOT EXISTS disabled_by TEXT;
+CREATE INDEX IF NOT EXISTS endpoint_merchant ON careledger_webhooks.endpoint (merchant_id);
 CREATE INDEX IF NOT EXISTS delivery_due ON careledger_webhooks.delivery (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS delivery_ticket ON careledger_webhooks.delivery (endpoint_id, ticket_id, block_number, log_index);
 CREATE TABLE IF NOT EXISTS careledger_webhooks.cursor (
@@ -55,22 +58,50 @@ CREATE TABLE IF NOT EXISTS careledger_webhooks.nonce (
 );
 `;
 
+/** Opens the store and creates or upgrades its tables; fails if the database does not answer. */
 export async function openStore(env: NodeJS.ProcessEnv = process.env): Promise<Store> {
   const store = env.DATABASE_URL
     ? postgresStore(env.DATABASE_URL)
     : await pgliteStore(env.WEBHOOKS_PGLITE_DIR ?? ".webhooks/pglite");
-  await store.transaction(async (q) => {
-    for (const statement of SCHEMA.split(";")
-      .map((s) => s.trim())
-      .filter(Boolean))
-      await q(statement);
-  });
+  try {
+    await store.transaction(async (q) => {
+      for (const statement of SCHEMA.split(";")
+        .map((s) => s.trim())
+        .filter(Boolean))
+        await q(statement);
+    });
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   return store;
 }
 
+/**
+ * `openStore`, retried until the database answers (it may start after us, or be restarting): waits
+ * 0.5 s, doubling up to 10 s, and reports each failed try through `onRetry`.
+ */
+export async function openStoreWhenReady(
+  onRetry: (error: unknown, retryInMs: number) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Store> {
+  for (let wait = 500; ; wait = Math.min(wait * 2, 10_000)) {
+    try {
+      return await openStore(env);
+    } catch (error) {
+      onRetry(error, wait);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+/**
+ * A pool of connections that outlives the database's restarts: a connection the server cut (an idle
+ * one, or one checked out between two statements) is dropped instead of crashing the process, the
+ * query or transaction that used it fails (the worker's tick retries), and the next one connects anew.
+ */
 function postgresStore(connectionString: string): Store {
-  // A pool reconnects by itself after the database restarts; a failed query fails one loop tick only.
-  const pool = new pg.Pool({ connectionString, max: 4 });
+  const pool = new pg.Pool({ connectionString, max: 4, connectionTimeoutMillis: 5_000 });
   pool.on("error", () => undefined); // an idle client lost with a restart: the pool replaces it
   const query = async <T extends object>(sql: string, params: unknown[] = []) =>
     (await pool.query(sql, params)).rows as T[];
@@ -78,6 +109,10 @@ function postgresStore(connectionString: string): Store {
     query,
     async transaction(body) {
       const client = await pool.connect();
+      // Checked out, the client has no pool listener: without ours a cut connection would throw.
+      let broken: Error | undefined;
+      const onError = (error: Error) => (broken = error);
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const result = await body(
@@ -86,10 +121,13 @@ function postgresStore(connectionString: string): Store {
         await client.query("COMMIT");
         return result;
       } catch (error) {
+        broken ??= error instanceof Error ? error : new Error(String(error));
         await client.query("ROLLBACK").catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off("error", onError);
+        // After a failure the connection may be dead: destroy it rather than hand it out again.
+        client.release(broken);
       }
     },
     close: () => pool.end(),

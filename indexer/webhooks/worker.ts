@@ -235,7 +235,11 @@ export class DeliveryWorker {
         LIMIT $1`,
       [this.#config.concurrency],
     );
-    await Promise.all(due.map((delivery) => this.#deliver(delivery)));
+    // Every attempt settles before the tick ends, even when one fails to record its outcome (the store
+    // went away): a new tick never races an attempt still in flight, which could break per-ticket order.
+    const outcomes = await Promise.allSettled(due.map((delivery) => this.#deliver(delivery)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
     return due.length;
   }
 
