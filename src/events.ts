@@ -44,6 +44,17 @@ export function fromBlockOf(client: CareLedgerClient, fromBlock: number | undefi
   return fromBlock ?? client.addresses.deploymentBlock ?? 0;
 }
 
+/**
+ * Whether a read asks for the whole history (no `fromBlock`, or one at or before the deployment's), which
+ * is what the indexer holds; a later start is answered from logs.
+ */
+export function wholeHistory(client: CareLedgerClient, fromBlock: number | undefined): boolean {
+  return (
+    client.indexer !== undefined &&
+    (fromBlock === undefined || fromBlock <= (client.addresses.deploymentBlock ?? 0))
+  );
+}
+
 /** Fetches and decodes logs of one contract; logs of events the ABI does not know are skipped. */
 export async function fetchLogs(
   provider: Provider,

@@ -16,7 +16,10 @@ import {
   mapLimit,
   topicOf,
   type DecodedLog,
+  wholeHistory,
 } from "./events.js";
+import { fromIndexer } from "./indexer.js";
+import { reportFromJson } from "./indexer-json.js";
 import {
   IFeedbackAttestations__factory,
   IRefundEscrow__factory,
@@ -89,13 +92,18 @@ export interface MerchantReport {
 /**
  * Merchant `merchantId`'s report: tickets by state, deadlines met and missed, refunds and amounts per
  * token, compensation, ratings. Reads the desk's and the escrow's events from `fromBlock` (default: the
- * deployment's block when known, else 0) and the contracts' views now.
+ * deployment's block when known, else 0) and the contracts' views now. With an indexer configured
+ * (`connect`) and up to date, and no later `fromBlock`, the same report comes from the indexer.
  */
 export async function merchantReport(
   client: CareLedgerClient,
   merchantId: bigint | number,
   options: { fromBlock?: number } = {},
 ): Promise<MerchantReport> {
+  if (wholeHistory(client, options.fromBlock)) {
+    const answer = await fromIndexer(client, `/merchants/${Number(merchantId)}/report`);
+    if (answer !== undefined) return reportFromJson(answer);
+  }
   const provider = providerOf(client);
   const id = Number(merchantId);
   const fromBlock = fromBlockOf(client, options.fromBlock);
