@@ -13,21 +13,18 @@ import {
   fetchLogs,
   fromBlockOf,
   idTopic,
-  mapLimit,
   topicOf,
   type DecodedLog,
   wholeHistory,
 } from "./events.js";
 import { fromIndexer } from "./indexer.js";
 import { reportFromJson } from "./indexer-json.js";
+import { readDeskViews } from "./multiread.js";
 import {
   IFeedbackAttestations__factory,
   IRefundEscrow__factory,
   ISupportDesk__factory,
 } from "./bindings.js";
-
-/** How many view calls a report keeps in flight at once. */
-const READ_CONCURRENCY = 16;
 
 /** Amounts of one token in a merchant's refunds. */
 export interface RefundTokenReport {
@@ -148,8 +145,8 @@ export async function merchantReport(
 
   // Tickets by state: the ticket ids come from events, their states from `statusOf`.
   const ticketIds = opened.map((log) => argBigInt(log, "ticketId"));
-  const statuses = await mapLimit(ticketIds, READ_CONCURRENCY, (ticketId) =>
-    desk.statusOf(ticketId),
+  const statuses = (await readDeskViews(client, "statusOf", ticketIds)).map(
+    (result) => result[0] as bigint,
   );
   const ticketsByStatus = Object.fromEntries(
     TICKET_STATUS_NAMES.map((name) => [name, 0]),

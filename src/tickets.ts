@@ -19,6 +19,7 @@ import {
 } from "./events.js";
 import { fromIndexer } from "./indexer.js";
 import { ticketsFromJson } from "./indexer-json.js";
+import { readDeskViews } from "./multiread.js";
 
 /** A ticket as a queue or a list shows it: who, what, where it stands and what is due next. */
 export interface TicketSummary {
@@ -54,9 +55,6 @@ export interface TicketListOptions {
 
 /** The largest `limit` the indexer's routes accept; a larger one is answered from logs. */
 const MAX_LIMIT = 1_000;
-/** `getTicket` reads per `multicall` (an `eth_call`), and such calls in flight at once. */
-const READS_PER_CALL = 100;
-const CALL_CONCURRENCY = 4;
 
 /** States in which the desk's clocks run: the merchant still owes the customer something. */
 const QUEUE_STATES = new Set([
@@ -179,22 +177,14 @@ interface TicketRead {
   resolutionDueAt: bigint;
 }
 
-/** `getTicket` of every id, `READS_PER_CALL` per `eth_call` through the desk's `multicall`. */
+/** `getTicket` of every id, batched through the desk's `multicall`. */
 async function readTickets(
   client: CareLedgerClient,
   ids: readonly bigint[],
 ): Promise<TicketRead[]> {
-  const iface = client.desk.interface;
-  const batches: bigint[][] = [];
-  for (let i = 0; i < ids.length; i += READS_PER_CALL)
-    batches.push(ids.slice(i, i + READS_PER_CALL));
-  const results = await mapLimit(batches, CALL_CONCURRENCY, (batch) =>
-    client.desk.multicall.staticCall(
-      batch.map((id) => iface.encodeFunctionData("getTicket", [id])),
-    ),
-  );
-  return results.flat().map((data) => {
-    const [view] = iface.decodeFunctionResult("getTicket", data) as unknown as [TicketRead];
+  const results = await readDeskViews(client, "getTicket", ids);
+  return results.map((result) => {
+    const view = result[0] as TicketRead;
     return {
       status: BigInt(view.status),
       assignee: view.assignee,
