@@ -85,10 +85,21 @@ export async function generate(
   };
   let transactions = 0;
 
+  // An explicit gas limit: estimating a batch (the forwarder's gas checks make it a binary search) would
+  // cost more than running it.
+  const { gasLimit } = await client.getBlock();
   /** Sends one transaction from an unlocked node account (automine) and checks it succeeded. */
-  const send = async (from: number, to: Address, data: Hex, value = 0n): Promise<void> => {
+  const send = async (
+    from: number,
+    to: Address,
+    data: Hex,
+    value = 0n,
+    gas = 1_000_000n,
+  ): Promise<void> => {
+    if (gas > gasLimit)
+      throw new Error(`${gas} gas is above the block's ${gasLimit}: lower BENCH_BATCH`);
     const hash = await rpc<Hex>(url, "eth_sendTransaction", [
-      { from: account(from).address, to, data, value: toHex(value) },
+      { from: account(from).address, to, data, value: toHex(value), gas: toHex(gas) },
     ]);
     const receipt = await client.getTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
@@ -101,7 +112,13 @@ export async function generate(
   const feedback = (functionName: string, args: readonly unknown[]): Hex =>
     encodeFunctionData({ abi: feedbackAttestationsAbi, functionName, args } as never);
   const multicall = (from: number, calls: Hex[]) =>
-    send(from, contracts.desk, desk("multicall", [calls]));
+    send(
+      from,
+      contracts.desk,
+      desk("multicall", [calls]),
+      0n,
+      100_000n * BigInt(calls.length) + 100_000n,
+    );
   const phase = async (label: string, work: () => Promise<void>) => {
     const at = Date.now();
     const before = transactions;
@@ -222,6 +239,8 @@ export async function generate(
           functionName: "executeBatch",
           args: [chunk, zeroAddress],
         }),
+        0n,
+        (FORWARDED_GAS + 20_000n) * BigInt(chunk.length) + 100_000n,
       );
     }
   };
