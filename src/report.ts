@@ -20,6 +20,7 @@ import {
 import { fromIndexer } from "./indexer.js";
 import { reportFromJson } from "./indexer-json.js";
 import { readDeskViews } from "./multiread.js";
+import { openedTickets } from "./opened.js";
 import {
   IFeedbackAttestations__factory,
   IRefundEscrow__factory,
@@ -119,13 +120,7 @@ export async function merchantReport(
   const { refundEscrow, supportDesk } = client.addresses;
   const [opened, escrowLogs, deposits, stats, hitRate, terms, backing, ratings] = await Promise.all(
     [
-      fetchLogs(
-        provider,
-        deskEvents,
-        supportDesk,
-        [topicOf(deskEvents, "TicketOpened"), null, idTopic(id)],
-        fromBlock,
-      ),
+      openedTickets(client, [null, idTopic(id)], fromBlock),
       // Refund events carry no merchant id: read them all and keep the merchant's tickets' ones.
       fetchLogs(provider, escrowEvents, refundEscrow, [], fromBlock),
       fetchLogs(
@@ -144,7 +139,7 @@ export async function merchantReport(
   );
 
   // Tickets by state: the ticket ids come from events, their states from `statusOf`.
-  const ticketIds = opened.map((log) => argBigInt(log, "ticketId"));
+  const ticketIds = opened.map((ticket) => ticket.ticketId);
   const statuses = (await readDeskViews(client, "statusOf", ticketIds)).map(
     (result) => result[0] as bigint,
   );

@@ -1,25 +1,12 @@
 import { getAddress, zeroPadValue, ZeroAddress } from "ethers";
 
 import type { CareLedgerClient } from "./client.js";
-import { providerOf } from "./client.js";
 import { TicketStatus, toTicketStatus } from "./enums.js";
-import {
-  argBigInt,
-  argNumber,
-  argString,
-  blockTimes,
-  deskEvents,
-  fetchLogs,
-  fromBlockOf,
-  idTopic,
-  mapLimit,
-  topicOf,
-  wholeHistory,
-  type DecodedLog,
-} from "./events.js";
+import { blockTimes, idTopic, mapLimit, wholeHistory } from "./events.js";
 import { fromIndexer } from "./indexer.js";
 import { ticketsFromJson } from "./indexer-json.js";
 import { readDeskViews } from "./multiread.js";
+import { openedTickets, type OpenedTicket } from "./opened.js";
 
 /** A ticket as a queue or a list shows it: who, what, where it stands and what is due next. */
 export interface TicketSummary {
@@ -93,7 +80,7 @@ export async function merchantQueue(
     const answer = await fromIndexer(client, `/merchants/${id}/queue?limit=${limit}`);
     if (answer !== undefined) return ticketsFromJson(answer);
   }
-  const opened = await openedLogs(client, [null, idTopic(id)], options.fromBlock);
+  const opened = await openedTickets(client, [null, idTopic(id)], options.fromBlock);
   const tickets = await summaries(client, opened, (status) => QUEUE_STATES.has(status));
   return tickets.sort(byNextDeadline).slice(0, limit);
 }
@@ -116,57 +103,58 @@ export async function customerTickets(
     );
     if (answer !== undefined) return ticketsFromJson(answer);
   }
-  const opened = await openedLogs(
+  const opened = await openedTickets(
     client,
     [null, null, zeroPadValue(address, 32)],
     options.fromBlock,
   );
-  const tickets = await summaries(client, opened, () => true);
-  return tickets.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
+  // Newest first, and only `limit` of them read.
+  const newest = opened
+    .sort((a, b) => (a.ticketId < b.ticketId ? 1 : a.ticketId > b.ticketId ? -1 : 0))
+    .slice(0, limit);
+  return summaries(client, newest);
 }
 
-function openedLogs(
-  client: CareLedgerClient,
-  topics: (string | null)[],
-  fromBlock: number | undefined,
-): Promise<DecodedLog[]> {
-  return fetchLogs(
-    providerOf(client),
-    deskEvents,
-    client.addresses.supportDesk,
-    [topicOf(deskEvents, "TicketOpened"), ...topics],
-    fromBlockOf(client, fromBlock),
-  );
-}
-
-/** The tickets `opened` announced, read now through `getTicket`, keeping those whose status `keep`s. */
+/**
+ * The tickets `opened` announced, with their state now from `getTicket`. With `keep`, only those whose
+ * status (read first through the cheaper `statusOf`) it keeps: a queue reads the full view only of the
+ * tickets still open.
+ */
 async function summaries(
   client: CareLedgerClient,
-  opened: readonly DecodedLog[],
-  keep: (status: TicketStatus) => boolean,
+  opened: readonly OpenedTicket[],
+  keep?: (status: TicketStatus) => boolean,
 ): Promise<TicketSummary[]> {
+  let kept = opened;
+  if (keep !== undefined) {
+    const statuses = await readDeskViews(
+      client,
+      "statusOf",
+      opened.map((t) => t.ticketId),
+    );
+    kept = opened.filter((_, i) => keep(toTicketStatus(statuses[i]![0] as bigint)));
+  }
   const views = await readTickets(
     client,
-    opened.map((log) => argBigInt(log, "ticketId")),
+    kept.map((t) => t.ticketId),
   );
   const timeOf = blockTimes(client);
-  const kept = opened.flatMap((log, i) => {
+  return mapLimit(kept, 16, async (t, i) => {
     const view = views[i]!;
     const status = toTicketStatus(view.status);
-    return keep(status) ? [{ log, view, status }] : [];
+    return {
+      id: t.ticketId,
+      merchantId: t.merchantId,
+      customer: t.customer,
+      status,
+      priority: t.priority,
+      orderRef: t.orderRef,
+      contentHash: t.contentHash,
+      assignee: view.assignee === ZeroAddress ? null : view.assignee,
+      openedAt: await timeOf(t.blockNumber),
+      nextDeadline: nextDeadlineOf(status, view.firstResponseDueAt, view.resolutionDueAt),
+    };
   });
-  return mapLimit(kept, 16, async ({ log, view, status }) => ({
-    id: argBigInt(log, "ticketId"),
-    merchantId: argNumber(log, "merchantId"),
-    customer: argString(log, "customer"),
-    status,
-    priority: argNumber(log, "priority"),
-    orderRef: argString(log, "orderRef"),
-    contentHash: argString(log, "contentHash"),
-    assignee: view.assignee === ZeroAddress ? null : view.assignee,
-    openedAt: await timeOf(log.log.blockNumber),
-    nextDeadline: nextDeadlineOf(status, view.firstResponseDueAt, view.resolutionDueAt),
-  }));
 }
 
 /** What the queue needs of `getTicket`. */

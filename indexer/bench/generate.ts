@@ -87,7 +87,9 @@ export async function generate(
 
   // An explicit gas limit: estimating a batch (the forwarder's gas checks make it a binary search) would
   // cost more than running it.
-  const { gasLimit } = await client.getBlock();
+  // Capped by the block's limit and by the per-transaction cap of EIP-7825 (2^24).
+  const { gasLimit: blockGasLimit } = await client.getBlock();
+  const gasLimit = blockGasLimit < 1n << 24n ? blockGasLimit : 1n << 24n;
   /** Sends one transaction from an unlocked node account (automine) and checks it succeeded. */
   const send = async (
     from: number,
@@ -97,7 +99,7 @@ export async function generate(
     gas = 1_000_000n,
   ): Promise<void> => {
     if (gas > gasLimit)
-      throw new Error(`${gas} gas is above the block's ${gasLimit}: lower BENCH_BATCH`);
+      throw new Error(`${gas} gas is above the cap of ${gasLimit}: lower BENCH_BATCH`);
     const hash = await rpc<Hex>(url, "eth_sendTransaction", [
       { from: account(from).address, to, data, value: toHex(value), gas: toHex(gas) },
     ]);
@@ -225,11 +227,13 @@ export async function generate(
     const { nonce: _nonce, ...request } = message;
     return { ...request, signature };
   };
-  /** Requests, `batch` per `executeBatch` (refund receiver 0: none carries value). */
+  /** Requests, `batch` per `executeBatch` (fewer if their gas would pass the cap; refund receiver 0: none carries value). */
+  const perRequest = FORWARDED_GAS + 20_000n;
+  const perBatch = Math.min(batch, Number((gasLimit - 100_000n) / perRequest));
   const forward = async (requests: { from: number; to: Address; data: Hex }[]) => {
-    for (let i = 0; i < requests.length; i += batch) {
+    for (let i = 0; i < requests.length; i += perBatch) {
       const chunk = await Promise.all(
-        requests.slice(i, i + batch).map((r) => signed(r.from, r.to, r.data)),
+        requests.slice(i, i + perBatch).map((r) => signed(r.from, r.to, r.data)),
       );
       await send(
         ADMIN,
@@ -240,7 +244,7 @@ export async function generate(
           args: [chunk, zeroAddress],
         }),
         0n,
-        (FORWARDED_GAS + 20_000n) * BigInt(chunk.length) + 100_000n,
+        perRequest * BigInt(chunk.length) + 100_000n,
       );
     }
   };
