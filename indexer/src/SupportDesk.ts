@@ -353,10 +353,22 @@ ponder.on("SupportDesk:TicketStatusChanged", async ({ event, context }) => {
 
 ponder.on("SupportDesk:MessagePosted", async ({ event, context }) => {
   const { ticketId, author, contentHash } = event.args;
-  const row = await context.db.update(ticket, { id: ticketId }).set((current) => ({
-    messageCount: current.messageCount + 1,
-    updatedAt: event.block.timestamp,
-  }));
+  const row = await context.db.update(ticket, { id: ticketId }).set((current) => {
+    // A staff message is the first response if none was given; on an Open ticket the status change
+    // before it (same transaction) has booked that already, on an Escalated one nothing else does.
+    const firstResponse = !current.firstResponded && lower(author) !== current.customer;
+    return {
+      messageCount: current.messageCount + 1,
+      updatedAt: event.block.timestamp,
+      ...(firstResponse
+        ? {
+            firstResponded: true,
+            firstResponseDueAt: 0n,
+            nextDeadline: nextOf(current.status, 0n, current.resolutionDueAt),
+          }
+        : {}),
+    };
+  });
   await addTimeline(context, event, ticketId, "message", { actor: author, hash: contentHash });
   await notify(context, event, "ticket.message_posted", row.merchantId, ticketId, {
     author,
