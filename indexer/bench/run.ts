@@ -8,7 +8,8 @@
  *
  * BENCH_TICKETS (default 10,000), BENCH_BATCH operations per transaction (default 100), BENCH_SAMPLES
  * indexer calls per query (default 50), BENCH_LOG_SAMPLES log scans per query (default 10) within
- * BENCH_LOG_BUDGET_MS each (default 20,000; at least 3 run), BENCH_POSTGRES=0 to skip Postgres,
+ * BENCH_LOG_BUDGET_MS each (default 20,000; at least BENCH_LOG_MIN_SAMPLES, default 3, run),
+ * BENCH_POSTGRES=0 to skip Postgres,
  * BENCH_PGLITE=0 to skip PGlite, BENCH_OUT a JSON file for the figures (a Markdown table beside it).
  */
 import assert from "node:assert/strict";
@@ -45,6 +46,7 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 50);
 const LOG_SAMPLES = Number(process.env.BENCH_LOG_SAMPLES ?? 10);
 const LOG_BUDGET_MS = Number(process.env.BENCH_LOG_BUDGET_MS ?? 20_000);
+const LOG_MIN_SAMPLES = Number(process.env.BENCH_LOG_MIN_SAMPLES ?? 3);
 /** Empty blocks mined one by one after the history, so it lies beyond Ponder's finality depth. */
 const BURY_BLOCKS = 40;
 
@@ -103,6 +105,7 @@ try {
     fromLogs[q] = await measure((i) => calls[q](logs, i), {
       samples: q === "timeline" ? LOG_SAMPLES * 3 : LOG_SAMPLES,
       budgetMs: LOG_BUDGET_MS,
+      minSamples: LOG_MIN_SAMPLES,
     });
     say(`logs ${LABELS[q]}: p50 ${fromLogs[q].p50.toFixed(0)} ms (${fromLogs[q].samples} scans)`);
   }
