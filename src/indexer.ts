@@ -56,11 +56,16 @@ async function getJson(options: IndexerOptions, path: string): Promise<unknown> 
 }
 
 /**
- * Reads `path` from the client's indexer when one is configured and it has indexed the provider's
- * latest block (less the allowed lag); `undefined` otherwise, after telling `onFallback` why. The
+ * Reads `path` from the client's indexer and converts it with `parse`, when an indexer is configured and
+ * it has indexed the provider's latest block (less the allowed lag); `undefined` otherwise (unreachable,
+ * behind, another chain, an error answer, a shape `parse` refuses), after telling `onFallback` why. The
  * status is read before the answer, so the answer is at least as recent as the block that was checked.
  */
-export async function fromIndexer(client: CareLedgerClient, path: string): Promise<unknown> {
+export async function fromIndexer<T>(
+  client: CareLedgerClient,
+  path: string,
+  parse: (json: unknown) => T,
+): Promise<T | undefined> {
   const options = client.indexer;
   if (options === undefined) return undefined;
   try {
@@ -76,7 +81,7 @@ export async function fromIndexer(client: CareLedgerClient, path: string): Promi
         `it has indexed block ${block}, the chain is at ${head} (lag allowed: ${lag})`,
       );
     }
-    return await getJson(options, path);
+    return parse(await getJson(options, path));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     options.onFallback?.(`indexer ${options.indexerUrl} not used for ${path}: ${reason}`);

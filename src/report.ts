@@ -99,8 +99,12 @@ export async function merchantReport(
   options: { fromBlock?: number } = {},
 ): Promise<MerchantReport> {
   if (wholeHistory(client, options.fromBlock)) {
-    const answer = await fromIndexer(client, `/merchants/${Number(merchantId)}/report`);
-    if (answer !== undefined) return reportFromJson(answer);
+    const answer = await fromIndexer(
+      client,
+      `/merchants/${Number(merchantId)}/report`,
+      reportFromJson,
+    );
+    if (answer !== undefined) return answer;
   }
   const provider = providerOf(client);
   const id = Number(merchantId);

@@ -77,8 +77,12 @@ export async function merchantQueue(
   const limit = checkLimit(options.limit ?? 50);
   const id = Number(merchantId);
   if (indexerServes(client, options, limit)) {
-    const answer = await fromIndexer(client, `/merchants/${id}/queue?limit=${limit}`);
-    if (answer !== undefined) return ticketsFromJson(answer);
+    const answer = await fromIndexer(
+      client,
+      `/merchants/${id}/queue?limit=${limit}`,
+      ticketsFromJson,
+    );
+    if (answer !== undefined) return answer;
   }
   const opened = await openedTickets(client, [null, idTopic(id)], options.fromBlock);
   const tickets = await summaries(client, opened, (status) => QUEUE_STATES.has(status));
@@ -100,8 +104,9 @@ export async function customerTickets(
     const answer = await fromIndexer(
       client,
       `/customers/${address.toLowerCase()}/tickets?limit=${limit}`,
+      ticketsFromJson,
     );
-    if (answer !== undefined) return ticketsFromJson(answer);
+    if (answer !== undefined) return answer;
   }
   const opened = await openedTickets(
     client,

@@ -134,8 +134,8 @@ export async function ticketTimeline(
   options: { fromBlock?: number } = {},
 ): Promise<TimelineEntry[]> {
   if (wholeHistory(client, options.fromBlock)) {
-    const answer = await fromIndexer(client, `/tickets/${BigInt(ticketId)}`);
-    if (answer !== undefined) return timelineFromJson(answer);
+    const answer = await fromIndexer(client, `/tickets/${BigInt(ticketId)}`, timelineFromJson);
+    if (answer !== undefined) return answer;
   }
   const provider = providerOf(client);
   const fromBlock = fromBlockOf(client, options.fromBlock);

@@ -100,9 +100,17 @@ export async function generate(
   ): Promise<void> => {
     if (gas > gasLimit)
       throw new Error(`${gas} gas is above the cap of ${gasLimit}: lower BENCH_BATCH`);
-    const hash = await rpc<Hex>(url, "eth_sendTransaction", [
-      { from: account(from).address, to, data, value: toHex(value), gas: toHex(gas) },
-    ]);
+    const tx = { from: account(from).address, to, data, value: toHex(value), gas: toHex(gas) };
+    const nonce = await rpc<Hex>(url, "eth_getTransactionCount", [tx.from, "pending"]);
+    let hash: Hex;
+    try {
+      hash = await rpc<Hex>(url, "eth_sendTransaction", [{ ...tx, nonce }]);
+    } catch (error) {
+      // A pooled connection the node closed while idle fails before the node reads the request: send
+      // again with the same nonce (if the first one was mined after all, the node refuses the second).
+      if (!(error instanceof TypeError)) throw error;
+      hash = await rpc<Hex>(url, "eth_sendTransaction", [{ ...tx, nonce }]);
+    }
     const receipt = await client.getTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
     transactions++;

@@ -179,17 +179,23 @@ describe("careledger indexer reads", function () {
       }
     });
 
-    it("falls back to logs when the indexer indexes another chain or answers an error", async function () {
+    it("falls back to logs when the indexer indexes another chain, answers an error or a wrong shape", async function () {
       const fixture = await connection.networkHelpers.loadFixture(deployCareLedgerFixture);
       const { answered } = await deskWithTickets(fixture);
       const addresses = await addressesOf(fixture);
       const head = () => connection.ethers.provider.getBlockNumber();
       const other = await fakeIndexer(1n, head, {});
       const broken = await fakeIndexer(31337n, head, {}); // every route: 404
+      const garbled = await fakeIndexer(31337n, head, {
+        [`/tickets/${answered}`]: { timeline: [{ kind: "opened" }] },
+        "/merchants/1/report": { merchantId: 1 },
+        "/merchants/1/queue?limit=50": { tickets: [{ id: "not a number" }] },
+        [`/customers/${fixture.customer.address.toLowerCase()}/tickets?limit=100`]: { tickets: 3 },
+      });
       try {
         const logsOnly = await connect(connection.ethers.provider, 31337n, addresses);
         const expected = await readAll(logsOnly, fixture, answered);
-        for (const { url } of [other, broken]) {
+        for (const { url } of [other, broken, garbled]) {
           const reasons: string[] = [];
           const client = await connect(connection.ethers.provider, 31337n, addresses, {
             indexer: { indexerUrl: url, onFallback: (r) => reasons.push(r) },
@@ -197,9 +203,11 @@ describe("careledger indexer reads", function () {
           expect(await readAll(client, fixture, answered)).to.deep.equal(expected);
           expect(reasons).to.have.length(4);
         }
+        expect(garbled.requests.filter((p) => p !== "/status")).to.have.length(4);
       } finally {
         other.server.close();
         broken.server.close();
+        garbled.server.close();
       }
     });
 
