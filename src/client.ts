@@ -12,6 +12,7 @@ import {
   type SupportDesk,
 } from "./bindings.js";
 import { CareLedgerError } from "./error.js";
+import type { IndexerOptions } from "./indexer.js";
 
 /** CareLedger's four contracts on one chain, connected to one runner (a signer or a provider). */
 export interface CareLedgerClient {
@@ -21,17 +22,33 @@ export interface CareLedgerClient {
   escrow: RefundEscrow;
   feedback: FeedbackAttestations;
   forwarder: ERC2771Forwarder;
+  /**
+   * CareLedger's indexer, when configured: `ticketTimeline`, `merchantReport`, `merchantQueue` and
+   * `customerTickets` read from it while it is up to date, and from logs otherwise.
+   */
+  indexer?: IndexerOptions;
+}
+
+/** Options of `connect` besides the chain and the addresses. */
+export interface ConnectOptions {
+  /**
+   * The indexer's base URL (the repository's `indexer/`), or its full options. Unset, empty or
+   * unreachable: every history read is rebuilt from logs.
+   */
+  indexer?: string | IndexerOptions;
 }
 
 /**
  * Connects to CareLedger. `chainId` defaults to the runner's provider's network, `addresses` to the
  * deployment recorded for that chain (`addressesFor`). Pass a signer to send transactions, a provider to
- * read only.
+ * read only. `options.indexer` names CareLedger's indexer, which then answers history reads that it has
+ * indexed up to the provider's latest block (see `IndexerOptions`).
  */
 export async function connect(
   runner: ContractRunner,
   chainId?: bigint | number,
   addresses?: CareLedgerAddresses,
+  options: ConnectOptions = {},
 ): Promise<CareLedgerClient> {
   let id: bigint;
   if (chainId !== undefined) {
@@ -46,7 +63,10 @@ export async function connect(
     id = (await provider.getNetwork()).chainId;
   }
   const where = addresses ?? addressesFor(id);
+  const indexer =
+    typeof options.indexer === "string" ? { indexerUrl: options.indexer } : options.indexer;
   return {
+    ...(indexer === undefined || indexer.indexerUrl === "" ? {} : { indexer: { ...indexer } }),
     chainId: id,
     addresses: { ...where },
     desk: SupportDesk__factory.connect(where.supportDesk, runner),

@@ -44,6 +44,17 @@ export function fromBlockOf(client: CareLedgerClient, fromBlock: number | undefi
   return fromBlock ?? client.addresses.deploymentBlock ?? 0;
 }
 
+/**
+ * Whether a read asks for the whole history (no `fromBlock`, or one at or before the deployment's), which
+ * is what the indexer holds; a later start is answered from logs.
+ */
+export function wholeHistory(client: CareLedgerClient, fromBlock: number | undefined): boolean {
+  return (
+    client.indexer !== undefined &&
+    (fromBlock === undefined || fromBlock <= (client.addresses.deploymentBlock ?? 0))
+  );
+}
+
 /** Fetches and decodes logs of one contract; logs of events the ABI does not know are skipped. */
 export async function fetchLogs(
   provider: Provider,
@@ -114,14 +125,14 @@ export function argBool(log: DecodedLog, name: string): boolean {
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
-  fn: (item: T) => Promise<R>,
+  fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await fn(items[index] as T);
+      results[index] = await fn(items[index] as T, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -26,7 +26,14 @@ export {
   toTicketStatus,
   type PriorityName,
 } from "./enums.js";
-export { connect, type CareLedgerClient } from "./client.js";
+export { connect, type CareLedgerClient, type ConnectOptions } from "./client.js";
+export type { IndexerOptions } from "./indexer.js";
+export {
+  customerTickets,
+  merchantQueue,
+  type TicketListOptions,
+  type TicketSummary,
+} from "./tickets.js";
 export { ticketTimeline, type TimelineEntry, type TimelineKind } from "./timeline.js";
 export {
   merchantReport,

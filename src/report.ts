@@ -13,18 +13,19 @@ import {
   fetchLogs,
   fromBlockOf,
   idTopic,
-  mapLimit,
   topicOf,
   type DecodedLog,
+  wholeHistory,
 } from "./events.js";
+import { fromIndexer } from "./indexer.js";
+import { reportFromJson } from "./indexer-json.js";
+import { readDeskViews } from "./multiread.js";
+import { openedTickets } from "./opened.js";
 import {
   IFeedbackAttestations__factory,
   IRefundEscrow__factory,
   ISupportDesk__factory,
 } from "./bindings.js";
-
-/** How many view calls a report keeps in flight at once. */
-const READ_CONCURRENCY = 16;
 
 /** Amounts of one token in a merchant's refunds. */
 export interface RefundTokenReport {
@@ -89,13 +90,22 @@ export interface MerchantReport {
 /**
  * Merchant `merchantId`'s report: tickets by state, deadlines met and missed, refunds and amounts per
  * token, compensation, ratings. Reads the desk's and the escrow's events from `fromBlock` (default: the
- * deployment's block when known, else 0) and the contracts' views now.
+ * deployment's block when known, else 0) and the contracts' views now. With an indexer configured
+ * (`connect`) and up to date, and no later `fromBlock`, the same report comes from the indexer.
  */
 export async function merchantReport(
   client: CareLedgerClient,
   merchantId: bigint | number,
   options: { fromBlock?: number } = {},
 ): Promise<MerchantReport> {
+  if (wholeHistory(client, options.fromBlock)) {
+    const answer = await fromIndexer(
+      client,
+      `/merchants/${Number(merchantId)}/report`,
+      reportFromJson,
+    );
+    if (answer !== undefined) return answer;
+  }
   const provider = providerOf(client);
   const id = Number(merchantId);
   const fromBlock = fromBlockOf(client, options.fromBlock);
@@ -114,13 +124,7 @@ export async function merchantReport(
   const { refundEscrow, supportDesk } = client.addresses;
   const [opened, escrowLogs, deposits, stats, hitRate, terms, backing, ratings] = await Promise.all(
     [
-      fetchLogs(
-        provider,
-        deskEvents,
-        supportDesk,
-        [topicOf(deskEvents, "TicketOpened"), null, idTopic(id)],
-        fromBlock,
-      ),
+      openedTickets(client, [null, idTopic(id)], fromBlock),
       // Refund events carry no merchant id: read them all and keep the merchant's tickets' ones.
       fetchLogs(provider, escrowEvents, refundEscrow, [], fromBlock),
       fetchLogs(
@@ -139,9 +143,9 @@ export async function merchantReport(
   );
 
   // Tickets by state: the ticket ids come from events, their states from `statusOf`.
-  const ticketIds = opened.map((log) => argBigInt(log, "ticketId"));
-  const statuses = await mapLimit(ticketIds, READ_CONCURRENCY, (ticketId) =>
-    desk.statusOf(ticketId),
+  const ticketIds = opened.map((ticket) => ticket.ticketId);
+  const statuses = (await readDeskViews(client, "statusOf", ticketIds)).map(
+    (result) => result[0] as bigint,
   );
   const ticketsByStatus = Object.fromEntries(
     TICKET_STATUS_NAMES.map((name) => [name, 0]),

@@ -17,8 +17,11 @@ import {
   idTopic,
   mapLimit,
   topicOf,
+  wholeHistory,
   type DecodedLog,
 } from "./events.js";
+import { fromIndexer } from "./indexer.js";
+import { timelineFromJson } from "./indexer-json.js";
 
 /** What happened to a ticket, one kind per event. */
 export type TimelineKind =
@@ -122,13 +125,18 @@ const REFUND_FOLLOW_UPS = [
 /**
  * The full history of ticket `ticketId`, rebuilt from the events of the desk, the escrow and the
  * feedback contract, in chain order, with block times. `fromBlock` defaults to the deployment's block
- * when known, else 0 (a provider that limits log ranges needs it).
+ * when known, else 0 (a provider that limits log ranges needs it). With an indexer configured (`connect`)
+ * and up to date, and no later `fromBlock`, the same entries come from the indexer.
  */
 export async function ticketTimeline(
   client: CareLedgerClient,
   ticketId: bigint | number,
   options: { fromBlock?: number } = {},
 ): Promise<TimelineEntry[]> {
+  if (wholeHistory(client, options.fromBlock)) {
+    const answer = await fromIndexer(client, `/tickets/${BigInt(ticketId)}`, timelineFromJson);
+    if (answer !== undefined) return answer;
+  }
   const provider = providerOf(client);
   const fromBlock = fromBlockOf(client, options.fromBlock);
   const ticket = idTopic(ticketId);

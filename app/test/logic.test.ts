@@ -197,6 +197,20 @@ describe("merchant queue", () => {
 });
 
 describe("config", () => {
+  it("reads the indexer's URL, empty meaning none", () => {
+    const addresses = JSON.stringify({
+      "CareLedger#Forwarder": "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+      "CareLedger#SupportDesk": "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
+      "CareLedger#RefundEscrow": "0x9fe46736679d2d9a65f0992f32272de9f8c7fa6c",
+      "CareLedger#FeedbackAttestations": "0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9",
+    });
+    const env = { VITE_CHAIN_ID: "31337", VITE_CARELEDGER_ADDRESSES: addresses };
+    expect(
+      configFrom({ ...env, VITE_CARELEDGER_INDEXER_URL: "http://127.0.0.1:42069" }).indexerUrl,
+    ).toBe("http://127.0.0.1:42069");
+    expect(configFrom({ ...env, VITE_CARELEDGER_INDEXER_URL: "" }).indexerUrl).toBeUndefined();
+  });
+
   it("reads the addresses from Ignition's JSON and the relayer URL", () => {
     const config = configFrom({
       VITE_CHAIN_ID: "31337",
@@ -211,6 +225,7 @@ describe("config", () => {
     });
     expect(config.addresses.supportDesk).toBe("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
     expect(config.relayerUrl).toBe("http://127.0.0.1:8787");
+    expect(config.indexerUrl).toBeUndefined();
     expect(config.addresses.deploymentBlock).toBe(0);
     expect(() => configFrom({ VITE_CHAIN_ID: "31337" })).toThrow(
       /no CareLedger deployment is recorded for chain 31337/,

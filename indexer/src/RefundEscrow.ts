@@ -4,7 +4,7 @@
  * against `reserveOf`, `lockedOf` and `owedOf`.
  */
 import { ponder } from "ponder:registry";
-import { compensation, refund, refundAllowance, reserve, ticket } from "ponder:schema";
+import { compensation, merchant, refund, refundAllowance, reserve, ticket } from "ponder:schema";
 
 import { addTimeline, lower, notify, type Context } from "./record.ts";
 
@@ -92,12 +92,12 @@ ponder.on("RefundEscrow:RefundRequested", async ({ event, context }) => {
   const { refundId, ticketId, customer, token, amount, reasonHash } = event.args;
   const t = await context.db.find(ticket, { id: ticketId });
   if (t === null) throw new Error(`refund ${refundId} for unknown ticket ${ticketId}`);
-  const m = await context.client.readContract({
-    abi: context.contracts.RefundEscrow.abi,
-    address: context.contracts.RefundEscrow.address,
-    functionName: "getRefund",
-    args: [refundId],
-  });
+  // The response deadline is fixed now: the merchant's current refund response time from now
+  // (`requestRefund` takes it from the desk's `refundContext`, which reads the current policy, the one
+  // this table holds as of this event).
+  const m = await context.db.find(merchant, { id: t.merchantId });
+  if (m === null) throw new Error(`refund ${refundId} for unknown merchant ${t.merchantId}`);
+  const deadline = event.block.timestamp + BigInt(m.refundResponseTime);
   await context.db.insert(refund).values({
     id: refundId,
     ticketId,
@@ -106,8 +106,7 @@ ponder.on("RefundEscrow:RefundRequested", async ({ event, context }) => {
     token: lower(token),
     amount,
     status: RefundStatus.Requested,
-    // The response deadline was fixed when the request was made: read it once, at that block.
-    deadline: BigInt(m.deadline),
+    deadline,
     issued: false,
     rejected: false,
     disputed: false,
@@ -134,7 +133,7 @@ ponder.on("RefundEscrow:RefundRequested", async ({ event, context }) => {
     token,
     amount,
     reasonHash,
-    deadline: Number(m.deadline),
+    deadline: Number(deadline),
   });
 });
 

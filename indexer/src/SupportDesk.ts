@@ -69,6 +69,64 @@ async function refreshDeadlines(
   });
 }
 
+/** The merchant's next deadline from the two due times (0: none), as `refreshDeadlines` derives it. */
+function nextOf(
+  status: number,
+  firstResponseDueAt: bigint,
+  resolutionDueAt: bigint,
+): bigint | null {
+  if (status === Status.AwaitingCustomer) return null;
+  if (firstResponseDueAt !== 0n && (resolutionDueAt === 0n || firstResponseDueAt < resolutionDueAt))
+    return firstResponseDueAt;
+  return resolutionDueAt !== 0n ? resolutionDueAt : null;
+}
+
+/**
+ * The deadlines after a transition whose effect on the desk's clock is fixed, without a `getTicket` read
+ * (one `eth_call` per event was what bounded indexing speed): the desk's rules for these transitions
+ * (contracts/SupportDesk.sol) are
+ * - `Open -> InProgress` only by a staff message, which gives the first response: the first-response
+ *   deadline is gone, the resolution clock keeps running from the cycle's start;
+ * - `* -> Resolved` only through `_resolve`: responded, the clock stops at the resolution time, no deadline;
+ * - `Resolved -> Closed`: nothing moves but the status.
+ * Other transitions (awaiting the customer and back, reopen, escalation, cancel) read `getTicket`.
+ */
+function settledByTransition(
+  row: { firstResponded: boolean; resolutionDueAt: bigint; resolvedAt: bigint },
+  from: number,
+  to: number,
+  timestamp: bigint,
+) {
+  if (from === Status.Open && to === Status.InProgress) {
+    return {
+      firstResponded: true,
+      firstResponseDueAt: 0n,
+      resolutionDueAt: row.resolutionDueAt,
+      resolvedAt: 0n,
+      nextDeadline: nextOf(to, 0n, row.resolutionDueAt),
+    };
+  }
+  if (to === Status.Resolved) {
+    return {
+      firstResponded: true,
+      firstResponseDueAt: 0n,
+      resolutionDueAt: 0n,
+      resolvedAt: timestamp,
+      nextDeadline: null,
+    };
+  }
+  if (from === Status.Resolved && to === Status.Closed) {
+    return {
+      firstResponded: row.firstResponded,
+      firstResponseDueAt: 0n,
+      resolutionDueAt: 0n,
+      resolvedAt: row.resolvedAt,
+      nextDeadline: null,
+    };
+  }
+  return undefined;
+}
+
 ponder.on("SupportDesk:MerchantRegistered", async ({ event, context }) => {
   const { merchantId, admin, profileHash } = event.args;
   // The defaults a new merchant gets are the desk's, read once here rather than copied into the indexer.
@@ -226,6 +284,14 @@ ponder.on("SupportDesk:SlaCompensationSet", async ({ event, context }) => {
 
 ponder.on("SupportDesk:TicketOpened", async ({ event, context }) => {
   const { ticketId, merchantId, customer, orderRef, contentHash, priority } = event.args;
+  // A new ticket's cycle starts now under the merchant's current terms (`_newTicket`), which are the
+  // policy this table holds as of this event: its deadlines need no `getTicket` read.
+  const m = await context.db
+    .update(merchant, { id: merchantId })
+    .set((row) => ({ ticketCount: row.ticketCount + 1 }));
+  const openedAt = event.block.timestamp;
+  const firstResponseDueAt = openedAt + BigInt(m.firstResponseTime);
+  const resolutionDueAt = openedAt + BigInt(m.resolutionTime);
   await context.db.insert(ticket).values({
     id: ticketId,
     merchantId,
@@ -234,20 +300,17 @@ ponder.on("SupportDesk:TicketOpened", async ({ event, context }) => {
     contentHash,
     priority,
     status: Status.Open,
-    openedAt: event.block.timestamp,
-    updatedAt: event.block.timestamp,
+    openedAt,
+    updatedAt: openedAt,
     cycle: 1,
     messageCount: 0,
     firstResponded: false,
-    firstResponseDueAt: 0n,
-    resolutionDueAt: 0n,
+    firstResponseDueAt,
+    resolutionDueAt,
     resolvedAt: 0n,
+    nextDeadline: nextOf(Status.Open, firstResponseDueAt, resolutionDueAt),
     verified: false,
   });
-  await context.db
-    .update(merchant, { id: merchantId })
-    .set((row) => ({ ticketCount: row.ticketCount + 1 }));
-  await refreshDeadlines(context, ticketId, event.block.timestamp);
   await addTimeline(context, event, ticketId, "opened", {
     actor: customer,
     to: Status.Open,
@@ -271,10 +334,13 @@ ponder.on("SupportDesk:TicketStatusChanged", async ({ event, context }) => {
   if (row === null) throw new Error(`TicketStatusChanged for unknown ticket ${ticketId}`);
   // A reopen (Resolved -> Open) starts a new service cycle with fresh deadlines.
   const reopened = from === Status.Resolved && to === Status.Open;
-  await context.db
-    .update(ticket, { id: ticketId })
-    .set({ status: to, cycle: reopened ? row.cycle + 1 : row.cycle });
-  await refreshDeadlines(context, ticketId, event.block.timestamp);
+  const settled = settledByTransition(row, from, to, event.block.timestamp);
+  await context.db.update(ticket, { id: ticketId }).set({
+    status: to,
+    cycle: reopened ? row.cycle + 1 : row.cycle,
+    ...(settled === undefined ? {} : { ...settled, updatedAt: event.block.timestamp }),
+  });
+  if (settled === undefined) await refreshDeadlines(context, ticketId, event.block.timestamp);
   await addTimeline(context, event, ticketId, "status", { actor, from, to, hash: noteHash });
   await notify(context, event, "ticket.status_changed", row.merchantId, ticketId, {
     from,
@@ -287,10 +353,22 @@ ponder.on("SupportDesk:TicketStatusChanged", async ({ event, context }) => {
 
 ponder.on("SupportDesk:MessagePosted", async ({ event, context }) => {
   const { ticketId, author, contentHash } = event.args;
-  const row = await context.db.update(ticket, { id: ticketId }).set((current) => ({
-    messageCount: current.messageCount + 1,
-    updatedAt: event.block.timestamp,
-  }));
+  const row = await context.db.update(ticket, { id: ticketId }).set((current) => {
+    // A staff message is the first response if none was given; on an Open ticket the status change
+    // before it (same transaction) has booked that already, on an Escalated one nothing else does.
+    const firstResponse = !current.firstResponded && lower(author) !== current.customer;
+    return {
+      messageCount: current.messageCount + 1,
+      updatedAt: event.block.timestamp,
+      ...(firstResponse
+        ? {
+            firstResponded: true,
+            firstResponseDueAt: 0n,
+            nextDeadline: nextOf(current.status, 0n, current.resolutionDueAt),
+          }
+        : {}),
+    };
+  });
   await addTimeline(context, event, ticketId, "message", { actor: author, hash: contentHash });
   await notify(context, event, "ticket.message_posted", row.merchantId, ticketId, {
     author,

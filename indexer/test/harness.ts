@@ -245,7 +245,7 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
     CARELEDGER_LOCAL_CHAIN: "true",
     CARELEDGER_DEPLOYMENT_DIR: options.deploymentDir,
     PONDER_PGLITE_DIR: options.pgliteDir ?? path.join(options.dir, "pglite"),
-    PONDER_LOG_LEVEL: "warn",
+    PONDER_LOG_LEVEL: process.env.PONDER_LOG_LEVEL ?? "warn",
   };
   if (options.databaseUrl === undefined) delete env.DATABASE_URL;
   else env.DATABASE_URL = options.databaseUrl;

@@ -8,6 +8,11 @@ export interface AppConfig {
   addresses: CareLedgerAddresses;
   /** Set: customers' actions go through this relayer and cost them no gas. */
   relayerUrl: string | undefined;
+  /**
+   * Set: CareLedger's indexer (`indexer/`), which answers timelines, reports and ticket lists while it is
+   * up to date with the chain; unset, unreachable or behind: the app rebuilds them from logs.
+   */
+  indexerUrl: string | undefined;
 }
 
 /** Builds the configuration from an environment (Vite's `import.meta.env`, or a test's object). */
@@ -23,11 +28,13 @@ export function configFrom(env: Record<string, string | undefined>): AppConfig {
       : addressesFromIgnition(JSON.parse(raw) as Record<string, string>);
   const deploymentBlock = Number(env.VITE_DEPLOYMENT_BLOCK ?? addresses.deploymentBlock ?? 0);
   const relayerUrl = env.VITE_RELAYER_URL;
+  const indexerUrl = env.VITE_CARELEDGER_INDEXER_URL;
   return {
     chainId,
     chainName: env.VITE_CHAIN_NAME ?? (chainId === 31337 ? "Hardhat (local)" : `Chain ${chainId}`),
     rpcUrl: env.VITE_RPC_URL ?? "http://127.0.0.1:8545",
     addresses: { ...addresses, deploymentBlock },
     relayerUrl: relayerUrl === undefined || relayerUrl === "" ? undefined : relayerUrl,
+    indexerUrl: indexerUrl === undefined || indexerUrl === "" ? undefined : indexerUrl,
   };
 }

@@ -1,5 +1,11 @@
 /** The chain reads the views need, through the package's typed contracts (events and views). */
-import { RefundStatus, TicketStatus, toTicketStatus, type CareLedgerClient } from "careledger";
+import {
+  customerTickets as listCustomerTickets,
+  RefundStatus,
+  TicketStatus,
+  toTicketStatus,
+  type CareLedgerClient,
+} from "careledger";
 
 import { ACTIVE_STATUSES } from "./format.ts";
 
@@ -72,16 +78,16 @@ async function rowsOf(
 
 const fromBlock = (client: CareLedgerClient): number => client.addresses.deploymentBlock ?? 0;
 
-/** The tickets `customer` opened, newest first. */
+/**
+ * The tickets `customer` opened, newest first: which ones from the package's `customerTickets` (the
+ * indexer when configured and up to date, else the logs), their live state from `getTicket`.
+ */
 export async function customerTickets(
   client: CareLedgerClient,
   customer: string,
 ): Promise<TicketRow[]> {
-  const logs = await client.desk.queryFilter(
-    client.desk.filters.TicketOpened(undefined, undefined, customer),
-    fromBlock(client),
-  );
-  return (await rowsOf(client, logs)).reverse();
+  const tickets = await listCustomerTickets(client, customer, { limit: 1000 });
+  return Promise.all(tickets.map((ticket) => ticketRow(client, ticket.id, ticket.openedAt)));
 }
 
 /** All of merchant `merchantId`'s tickets, in the order they were opened. */

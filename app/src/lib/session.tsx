@@ -106,7 +106,11 @@ export function SessionProvider({
 
   useEffect(() => {
     let live = true;
-    void connectCareLedger(readProvider, config.chainId, config.addresses).then((client) => {
+    // With an indexer configured, the package's history reads (timeline, report, ticket lists) ask it
+    // first and fall back to logs whenever it is unreachable or behind the chain.
+    void connectCareLedger(readProvider, config.chainId, config.addresses, {
+      indexer: config.indexerUrl,
+    }).then((client) => {
       if (live) setReader(client);
     });
     return () => {

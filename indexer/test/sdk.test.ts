@@ -1,0 +1,139 @@
+/**
+ * The SDK with an indexer: after the demo's day and a second merchant's (test/scenario/run.ts) on a local
+ * node, `connect(..., { indexer })` answers every ticket's timeline, both merchants' reports and queues
+ * and every customer's tickets from the indexer, and each answer is deep-equal (bigints, checksummed
+ * addresses, enums) to what the same SDK rebuilds from the logs without one. With a wrong URL every read
+ * falls back to the logs and still gives the same answers.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import {
+  connect,
+  customerTickets,
+  merchantQueue,
+  merchantReport,
+  ticketTimeline,
+  type CareLedgerAddresses,
+  type CareLedgerClient,
+} from "careledger";
+import { JsonRpcProvider } from "ethers";
+import type { Address } from "viem";
+
+import {
+  forgetChain,
+  hardhatRun,
+  startIndexer,
+  startNode,
+  tempDir,
+  testChainId,
+  waitIndexed,
+  type Indexer,
+  type Service,
+} from "./harness.ts";
+
+describe("the SDK reading from the indexer", () => {
+  // Another id than the consistency test's, in case both run at once.
+  const chainId = testChainId() + 1;
+  const dir = tempDir("sdk");
+  const deploymentDir = path.join(dir, "deployment");
+  let node: { url: string; service: Service };
+  let indexer: Indexer;
+  let addresses: CareLedgerAddresses;
+  let logs: CareLedgerClient;
+  let indexed: CareLedgerClient;
+  const fallbacks: string[] = [];
+
+  const provider = () => new JsonRpcProvider(node.url, chainId, { staticNetwork: true });
+
+  before(async () => {
+    node = await startNode(dir, chainId);
+    hardhatRun(node.url, "indexer/test/scenario/run.ts", { SCENARIO_OUT: deploymentDir });
+    const recorded = JSON.parse(
+      readFileSync(path.join(deploymentDir, "deployed_addresses.json"), "utf8"),
+    ) as Record<string, Address>;
+    addresses = {
+      forwarder: recorded["CareLedger#Forwarder"]!,
+      supportDesk: recorded["CareLedger#SupportDesk"]!,
+      refundEscrow: recorded["CareLedger#RefundEscrow"]!,
+      feedbackAttestations: recorded["CareLedger#FeedbackAttestations"]!,
+    };
+    indexer = await startIndexer({ dir, rpcUrl: node.url, chainId, deploymentDir });
+    await waitIndexed(indexer, node.url);
+    logs = await connect(provider(), chainId, addresses);
+    indexed = await connect(provider(), chainId, addresses, {
+      indexer: { indexerUrl: indexer.url, onFallback: (reason) => fallbacks.push(reason) },
+    });
+  });
+
+  after(async () => {
+    await indexer?.service.stop();
+    await node?.service.stop();
+    forgetChain(chainId);
+  });
+
+  it("gives every ticket's timeline exactly as the log scan does", async () => {
+    const count = Number(await logs.desk.ticketCount());
+    assert.ok(count >= 10, `the scenario opened ${count} tickets`);
+    let entries = 0;
+    for (let id = 1; id <= count; id++) {
+      const fromLogs = await ticketTimeline(logs, id);
+      assert.deepStrictEqual(await ticketTimeline(indexed, id), fromLogs, `ticket ${id}`);
+      entries += fromLogs.length;
+    }
+    assert.ok(entries > 80, `${entries} entries compared`);
+    assert.deepEqual(fallbacks, []);
+  });
+
+  it("gives each merchant's report and queue exactly as the log scan does", async () => {
+    let queued = 0;
+    for (const id of [1, 2]) {
+      assert.deepStrictEqual(
+        await merchantReport(indexed, id),
+        await merchantReport(logs, id),
+        `merchant ${id}'s report`,
+      );
+      const queue = await merchantQueue(logs, id, { limit: 1000 });
+      queued += queue.length;
+      assert.deepStrictEqual(
+        await merchantQueue(indexed, id, { limit: 1000 }),
+        queue,
+        `merchant ${id}'s queue`,
+      );
+      assert.deepStrictEqual(await merchantQueue(indexed, id, { limit: 2 }), queue.slice(0, 2));
+    }
+    assert.ok(queued >= 2, `${queued} tickets in the queues`);
+    assert.deepEqual(fallbacks, []);
+  });
+
+  it("gives every customer's tickets exactly as the log scan does", async () => {
+    const count = Number(await logs.desk.ticketCount());
+    const customers = new Set<string>();
+    for (let id = 1; id <= count; id++) customers.add(await logs.desk.customerOf(id));
+    assert.ok(customers.size >= 2, `${customers.size} customers`);
+    for (const customer of customers) {
+      const fromLogs = await customerTickets(logs, customer);
+      assert.ok(fromLogs.length >= 1);
+      assert.deepStrictEqual(await customerTickets(indexed, customer), fromLogs, customer);
+    }
+    assert.deepEqual(fallbacks, []);
+  });
+
+  it("falls back to the logs, with the same answers, when the indexer's URL is wrong", async () => {
+    const reasons: string[] = [];
+    const wrong = await connect(provider(), chainId, addresses, {
+      indexer: { indexerUrl: `${indexer.url}/nothing-here`, onFallback: (r) => reasons.push(r) },
+    });
+    const customer = await logs.desk.customerOf(1);
+    assert.deepStrictEqual(await ticketTimeline(wrong, 1), await ticketTimeline(logs, 1));
+    assert.deepStrictEqual(await merchantReport(wrong, 1), await merchantReport(logs, 1));
+    assert.deepStrictEqual(await merchantQueue(wrong, 2), await merchantQueue(logs, 2));
+    assert.deepStrictEqual(
+      await customerTickets(wrong, customer),
+      await customerTickets(logs, customer),
+    );
+    assert.equal(reasons.length, 4, reasons.join("\n"));
+  });
+});
