@@ -15,13 +15,14 @@ const commands = blocks
   .flatMap((block) => block.commands);
 
 describe("README examples", function () {
-  it("marks the front-end snippets: local ethers, relaying both ways, viem local and public", function () {
+  it("marks the front-end snippets: reading through the indexer, local ethers, relaying both ways, viem local and public", function () {
     const snippets = blocks.flatMap((block) =>
       block.kind === "snippet"
         ? [`${block.name}${block.node ? " node" : ""}${block.compileOnly ? " compile-only" : ""}`]
         : [],
     );
     expect(snippets).to.deep.equal([
+      "indexer-reads node compile-only",
       "ethers-open-ticket",
       "relay-back-office node",
       "relay-service node",
