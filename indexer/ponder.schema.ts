@@ -49,6 +49,23 @@ export const merchant = onchainTable("merchant", (t) => ({
   verifiedRating4: t.integer().notNull(),
   verifiedRating5: t.integer().notNull(),
   ticketCount: t.integer().notNull(),
+  // Tickets by status now (`statusOf`): +1 to Open on `TicketOpened`, then -1/+1 on every
+  // `TicketStatusChanged`, so the report reads eight numbers instead of counting the ticket table.
+  ticketsOpen: t.integer().notNull(),
+  ticketsInProgress: t.integer().notNull(),
+  ticketsAwaitingCustomer: t.integer().notNull(),
+  ticketsResolved: t.integer().notNull(),
+  ticketsClosed: t.integer().notNull(),
+  ticketsEscalated: t.integer().notNull(),
+  ticketsCancelled: t.integer().notNull(),
+  // Refunds by what happened to them, one count per escrow event as the SDK's report counts them: a
+  // refund rejected, disputed and then paid counts in `refundsRejected`, `refundsDisputed` and `refundsPaid`.
+  refundsRequested: t.integer().notNull(),
+  refundsIssued: t.integer().notNull(),
+  refundsPaid: t.integer().notNull(),
+  refundsRejected: t.integer().notNull(),
+  refundsDisputed: t.integer().notNull(),
+  refundsCancelled: t.integer().notNull(),
   /** Whether new tickets need an order receipt (`receiptRequired`, `ReceiptRequirementSet`). */
   receiptRequired: t.boolean().notNull(),
   /** The terms version in force now (`termsVersionOf`, `TermsVersionStarted`). */

@@ -48,6 +48,24 @@ async function moveReserve(
   else await context.db.update(reserve, key).set(change(row));
 }
 
+/** A merchant counter of refund events (`refundsRequested` ... `refundsCancelled`), for the report. */
+type RefundCounter =
+  | "refundsRequested"
+  | "refundsIssued"
+  | "refundsPaid"
+  | "refundsRejected"
+  | "refundsDisputed"
+  | "refundsCancelled";
+
+/** Counts one more `counter` event for merchant `merchantId`. */
+async function countRefund(
+  context: Context,
+  merchantId: number,
+  counter: RefundCounter,
+): Promise<void> {
+  await context.db.update(merchant, { id: merchantId }).set((m) => ({ [counter]: m[counter] + 1 }));
+}
+
 async function loadRefund(context: Context, refundId: bigint) {
   const row = await context.db.find(refund, { id: refundId });
   if (row === null) throw new Error(`event for unknown refund ${refundId}`);
@@ -120,6 +138,7 @@ ponder.on("RefundEscrow:RefundRequested", async ({ event, context }) => {
     locked: r.locked + amount,
     requested: r.requested + amount,
   }));
+  await countRefund(context, t.merchantId, "refundsRequested");
   await addTimeline(context, event, ticketId, "refund-requested", {
     refundId,
     actor: customer,
@@ -159,6 +178,7 @@ ponder.on("RefundEscrow:RefundIssued", async ({ event, context }) => {
     requestedAt: event.block.timestamp,
     updatedAt: event.block.timestamp,
   });
+  await countRefund(context, t.merchantId, "refundsIssued");
   await addTimeline(context, event, ticketId, "refund-issued", {
     refundId,
     actor,
@@ -185,6 +205,7 @@ ponder.on("RefundEscrow:RefundPaid", async ({ event, context }) => {
     credited,
     updatedAt: event.block.timestamp,
   });
+  await countRefund(context, row.merchantId, "refundsPaid");
   await addTimeline(context, event, row.ticketId, "refund-paid", {
     refundId,
     recipient: to,
@@ -228,6 +249,7 @@ ponder.on("RefundEscrow:RefundRejected", async ({ event, context }) => {
     deadline: BigInt(disputeDeadline),
     updatedAt: event.block.timestamp,
   });
+  await countRefund(context, row.merchantId, "refundsRejected");
   await addTimeline(context, event, row.ticketId, "refund-rejected", {
     refundId,
     actor,
@@ -268,6 +290,7 @@ ponder.on("RefundEscrow:RefundDisputed", async ({ event, context }) => {
     arbiter: lower(arbiter),
     updatedAt: event.block.timestamp,
   });
+  await countRefund(context, row.merchantId, "refundsDisputed");
   await addTimeline(context, event, row.ticketId, "refund-disputed", {
     refundId,
     arbiter,
@@ -327,6 +350,7 @@ ponder.on("RefundEscrow:RefundCancelled", async ({ event, context }) => {
     locked: false,
     updatedAt: event.block.timestamp,
   });
+  await countRefund(context, row.merchantId, "refundsCancelled");
   await addTimeline(context, event, row.ticketId, "refund-cancelled", {
     refundId: row.id,
     actor: row.customer,

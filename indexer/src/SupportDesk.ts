@@ -24,6 +24,24 @@ export const Status = {
 /** States in which the desk's clocks run (`_isActive`). */
 const ACTIVE_STATES = [Status.Open, Status.InProgress, Status.AwaitingCustomer, Status.Escalated];
 
+/** The merchant column counting tickets in each status (`None` never occurs in a transition). */
+const STATUS_COUNTERS = {
+  [Status.Open]: "ticketsOpen",
+  [Status.InProgress]: "ticketsInProgress",
+  [Status.AwaitingCustomer]: "ticketsAwaitingCustomer",
+  [Status.Resolved]: "ticketsResolved",
+  [Status.Closed]: "ticketsClosed",
+  [Status.Escalated]: "ticketsEscalated",
+  [Status.Cancelled]: "ticketsCancelled",
+} as const;
+
+/** The counter of `status`; a status the desk does not have is a bug in the ABI or here, not data. */
+function statusCounter(status: number) {
+  const column = STATUS_COUNTERS[status as keyof typeof STATUS_COUNTERS];
+  if (column === undefined) throw new Error(`TicketStatusChanged to or from unknown status ${status}`);
+  return column;
+}
+
 /** The deadline that `SlaDeadlineSettled` reports (1 first response, 2 resolution). */
 const DEADLINE_NAMES = { 1: "first-response", 2: "resolution" } as const;
 
@@ -191,6 +209,19 @@ ponder.on("SupportDesk:MerchantRegistered", async ({ event, context }) => {
     verifiedRating4: 0,
     verifiedRating5: 0,
     ticketCount: 0,
+    ticketsOpen: 0,
+    ticketsInProgress: 0,
+    ticketsAwaitingCustomer: 0,
+    ticketsResolved: 0,
+    ticketsClosed: 0,
+    ticketsEscalated: 0,
+    ticketsCancelled: 0,
+    refundsRequested: 0,
+    refundsIssued: 0,
+    refundsPaid: 0,
+    refundsRejected: 0,
+    refundsDisputed: 0,
+    refundsCancelled: 0,
     receiptRequired,
     termsVersion,
   });
@@ -288,7 +319,7 @@ ponder.on("SupportDesk:TicketOpened", async ({ event, context }) => {
   // policy this table holds as of this event: its deadlines need no `getTicket` read.
   const m = await context.db
     .update(merchant, { id: merchantId })
-    .set((row) => ({ ticketCount: row.ticketCount + 1 }));
+    .set((row) => ({ ticketCount: row.ticketCount + 1, ticketsOpen: row.ticketsOpen + 1 }));
   const openedAt = event.block.timestamp;
   const firstResponseDueAt = openedAt + BigInt(m.firstResponseTime);
   const resolutionDueAt = openedAt + BigInt(m.resolutionTime);
@@ -341,6 +372,10 @@ ponder.on("SupportDesk:TicketStatusChanged", async ({ event, context }) => {
     ...(settled === undefined ? {} : { ...settled, updatedAt: event.block.timestamp }),
   });
   if (settled === undefined) await refreshDeadlines(context, ticketId, event.block.timestamp);
+  const [leaving, entering] = [statusCounter(from), statusCounter(to)];
+  await context.db
+    .update(merchant, { id: row.merchantId })
+    .set((m) => ({ [leaving]: m[leaving] - 1, [entering]: m[entering] + 1 }));
   await addTimeline(context, event, ticketId, "status", { actor, from, to, hash: noteHash });
   await notify(context, event, "ticket.status_changed", row.merchantId, ticketId, {
     from,
