@@ -14,6 +14,30 @@ import {
 import { CareLedgerError } from "./error.js";
 import type { IndexerOptions } from "./indexer.js";
 
+/** How history reads ask the node for logs (`ConnectOptions.logs`). */
+export interface LogReadOptions {
+  /**
+   * The widest block range one `eth_getLogs` asks for (default 10,000, within what hosted nodes accept).
+   * A range the node refuses anyway (too many results, a response too large) is halved until it answers.
+   */
+  maxBlockRange?: number;
+  /** How many ranges are read at once (default 4). */
+  concurrency?: number;
+}
+
+export const DEFAULT_MAX_BLOCK_RANGE = 10_000;
+export const DEFAULT_LOG_CONCURRENCY = 4;
+
+/** Checks `options` once, when the client is made, so a bad value fails at `connect`, not mid-read. */
+function checkLogReadOptions(options: LogReadOptions): LogReadOptions {
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < 1)) {
+      throw new RangeError(`logs.${name} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  return { ...options };
+}
+
 /** CareLedger's four contracts on one chain, connected to one runner (a signer or a provider). */
 export interface CareLedgerClient {
   chainId: bigint;
@@ -27,6 +51,8 @@ export interface CareLedgerClient {
    * `customerTickets` read from it while it is up to date, and from logs otherwise.
    */
   indexer?: IndexerOptions;
+  /** How history reads without the indexer split their log queries (`ConnectOptions.logs`). */
+  logs?: LogReadOptions;
 }
 
 /** Options of `connect` besides the chain and the addresses. */
@@ -36,6 +62,13 @@ export interface ConnectOptions {
    * unreachable: every history read is rebuilt from logs.
    */
   indexer?: string | IndexerOptions;
+  /**
+   * How the log scans that stand in for the indexer read history: at most `maxBlockRange` blocks per
+   * `eth_getLogs` (default 10,000; lower it for a node with a tighter limit), `concurrency` at a time
+   * (default 4). A range the node fails is halved and read again, so the default also works against a
+   * node that limits results or reply size instead of blocks.
+   */
+  logs?: LogReadOptions;
 }
 
 /**
@@ -65,7 +98,9 @@ export async function connect(
   const where = addresses ?? addressesFor(id);
   const indexer =
     typeof options.indexer === "string" ? { indexerUrl: options.indexer } : options.indexer;
+  const logs = options.logs === undefined ? undefined : checkLogReadOptions(options.logs);
   return {
+    ...(logs === undefined ? {} : { logs }),
     ...(indexer === undefined || indexer.indexerUrl === "" ? {} : { indexer: { ...indexer } }),
     chainId: id,
     addresses: { ...where },

@@ -1,14 +1,11 @@
-import {
-  Interface,
-  toBeHex,
-  zeroPadValue,
-  type Log,
-  type LogDescription,
-  type Provider,
-} from "ethers";
+import { Interface, toBeHex, zeroPadValue, type Log, type LogDescription } from "ethers";
 
-import type { CareLedgerClient } from "./client.js";
-import { providerOf } from "./client.js";
+import {
+  DEFAULT_LOG_CONCURRENCY,
+  DEFAULT_MAX_BLOCK_RANGE,
+  providerOf,
+  type CareLedgerClient,
+} from "./client.js";
 import { CareLedgerError } from "./error.js";
 import { iFeedbackAttestationsAbi, iRefundEscrowAbi, iSupportDeskAbi } from "./generated/abis.js";
 
@@ -55,15 +52,67 @@ export function wholeHistory(client: CareLedgerClient, fromBlock: number | undef
   );
 }
 
-/** Fetches and decodes logs of one contract; logs of events the ABI does not know are skipped. */
+/** Blocks `from` to `to`; an open range reads to the node's latest block instead of `to`. */
+interface BlockRange {
+  from: number;
+  to: number;
+  open: boolean;
+}
+
+/**
+ * The logs of `address` matching `topics` from `fromBlock` on, in chain order. The history is read in
+ * ranges of at most `maxBlockRange` blocks, `concurrency` at a time. The last range asks for the node's
+ * `latest` rather than the head read first, which the provider may have cached for a moment: a log the
+ * caller just waited for is never missed. A range the node fails is read again as two halves, left
+ * first, down to single blocks: nodes limit a reply by its results or its size as well as by its range
+ * (a whole-history read of 100,000 tickets' refunds came back as an empty reply), and the error does not
+ * say which. An error that is not about size fails a single block too, so it is thrown after about
+ * log2(range) tries, not one per block.
+ */
+export async function readLogs(
+  client: CareLedgerClient,
+  address: string,
+  topics: (string | string[] | null)[],
+  fromBlock: number,
+): Promise<Log[]> {
+  const provider = providerOf(client);
+  const maxRange = client.logs?.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
+  const head = await provider.getBlockNumber();
+  const ranges: BlockRange[] = [];
+  let from = fromBlock;
+  for (; head - from + 1 > maxRange; from += maxRange) {
+    ranges.push({ from, to: from + maxRange - 1, open: false });
+  }
+  ranges.push({ from, to: Math.max(from, head), open: true });
+
+  const read = async ({ from, to, open }: BlockRange): Promise<Log[]> => {
+    try {
+      return await provider.getLogs({
+        address,
+        topics,
+        fromBlock: from,
+        toBlock: open ? "latest" : to,
+      });
+    } catch (error) {
+      if (from === to) throw error;
+      const middle = from + Math.floor((to - from) / 2);
+      const left = await read({ from, to: middle, open: false });
+      return [...left, ...(await read({ from: middle + 1, to, open }))];
+    }
+  };
+  const concurrency = client.logs?.concurrency ?? DEFAULT_LOG_CONCURRENCY;
+  return (await mapLimit(ranges, concurrency, read)).flat();
+}
+
+/** Reads (see `readLogs`) and decodes logs of one contract; logs of events the ABI does not know are skipped. */
 export async function fetchLogs(
-  provider: Provider,
+  client: CareLedgerClient,
   iface: Interface,
   address: string,
   topics: (string | string[] | null)[],
   fromBlock: number,
 ): Promise<DecodedLog[]> {
-  const logs = await provider.getLogs({ address, topics, fromBlock, toBlock: "latest" });
+  const logs = await readLogs(client, address, topics, fromBlock);
   const decoded: DecodedLog[] = [];
   for (const log of logs) {
     const description = iface.parseLog({ topics: [...log.topics], data: log.data });

@@ -26,8 +26,14 @@ export {
   toTicketStatus,
   type PriorityName,
 } from "./enums.js";
-export { connect, type CareLedgerClient, type ConnectOptions } from "./client.js";
+export {
+  connect,
+  type CareLedgerClient,
+  type ConnectOptions,
+  type LogReadOptions,
+} from "./client.js";
 export type { IndexerOptions } from "./indexer.js";
+
 export {
   customerTickets,
   merchantQueue,

@@ -1,8 +1,7 @@
 import { dataSlice, getAddress, toBigInt, toNumber, type Log } from "ethers";
 
 import type { CareLedgerClient } from "./client.js";
-import { providerOf } from "./client.js";
-import { deskEvents, fromBlockOf, topicOf } from "./events.js";
+import { deskEvents, fromBlockOf, readLogs, topicOf } from "./events.js";
 
 /** A `TicketOpened` event and where it happened. */
 export interface OpenedTicket {
@@ -26,12 +25,12 @@ export async function openedTickets(
   topics: (string | null)[],
   fromBlock: number | undefined,
 ): Promise<OpenedTicket[]> {
-  const logs = await providerOf(client).getLogs({
-    address: client.addresses.supportDesk,
-    topics: [topicOf(deskEvents, "TicketOpened"), ...topics],
-    fromBlock: fromBlockOf(client, fromBlock),
-    toBlock: "latest",
-  });
+  const logs = await readLogs(
+    client,
+    client.addresses.supportDesk,
+    [topicOf(deskEvents, "TicketOpened"), ...topics],
+    fromBlockOf(client, fromBlock),
+  );
   return logs.map(decodeOpened);
 }
 

@@ -1,7 +1,6 @@
 import { ZeroAddress } from "ethers";
 
 import type { CareLedgerClient } from "./client.js";
-import { providerOf } from "./client.js";
 import { TICKET_STATUS_NAMES, TicketStatus, toTicketStatus } from "./enums.js";
 import { CareLedgerError } from "./error.js";
 import {
@@ -106,7 +105,6 @@ export async function merchantReport(
     );
     if (answer !== undefined) return answer;
   }
-  const provider = providerOf(client);
   const id = Number(merchantId);
   const fromBlock = fromBlockOf(client, options.fromBlock);
   // Read through the interfaces: they are what every deployment implements.
@@ -126,9 +124,9 @@ export async function merchantReport(
     [
       openedTickets(client, [null, idTopic(id)], fromBlock),
       // Refund events carry no merchant id: read them all and keep the merchant's tickets' ones.
-      fetchLogs(provider, escrowEvents, refundEscrow, [], fromBlock),
+      fetchLogs(client, escrowEvents, refundEscrow, [], fromBlock),
       fetchLogs(
-        provider,
+        client,
         escrowEvents,
         refundEscrow,
         [topicOf(escrowEvents, "ReserveDeposited"), idTopic(id)],

@@ -1,5 +1,4 @@
 import type { CareLedgerClient } from "./client.js";
-import { providerOf } from "./client.js";
 import { CareLedgerError } from "./error.js";
 import { TicketStatus, toTicketStatus } from "./enums.js";
 import {
@@ -137,7 +136,6 @@ export async function ticketTimeline(
     const answer = await fromIndexer(client, `/tickets/${BigInt(ticketId)}`, timelineFromJson);
     if (answer !== undefined) return answer;
   }
-  const provider = providerOf(client);
   const fromBlock = fromBlockOf(client, options.fromBlock);
   const ticket = idTopic(ticketId);
   const { supportDesk, refundEscrow, feedbackAttestations } = client.addresses;
@@ -147,7 +145,7 @@ export async function ticketTimeline(
   const [desk, refundsAndOwed, compensations, feedback, amendments] = await Promise.all([
     // Every desk event of a ticket has the ticket id as its first indexed argument.
     fetchLogs(
-      provider,
+      client,
       deskEvents,
       supportDesk,
       [
@@ -164,28 +162,28 @@ export async function ticketTimeline(
       fromBlock,
     ),
     fetchLogs(
-      provider,
+      client,
       escrowEvents,
       refundEscrow,
       [["RefundRequested", "RefundIssued", "SlaCompensationOwed"].map(escrowTopic), null, ticket],
       fromBlock,
     ),
     fetchLogs(
-      provider,
+      client,
       escrowEvents,
       refundEscrow,
       [escrowTopic("SlaCompensationPaid"), ticket],
       fromBlock,
     ),
     fetchLogs(
-      provider,
+      client,
       feedbackEvents,
       feedbackAttestations,
       [["FeedbackAttested", "FeedbackReplied"].map(feedbackTopic), null, ticket],
       fromBlock,
     ),
     fetchLogs(
-      provider,
+      client,
       feedbackEvents,
       feedbackAttestations,
       [feedbackTopic("FeedbackAmended"), null, null, ticket],
@@ -210,7 +208,7 @@ export async function ticketTimeline(
     refundIds.size === 0
       ? []
       : fetchLogs(
-          provider,
+          client,
           escrowEvents,
           refundEscrow,
           [REFUND_FOLLOW_UPS.map(escrowTopic), [...refundIds].map(idTopic)],
@@ -219,7 +217,7 @@ export async function ticketTimeline(
     owedIds.size === 0
       ? []
       : fetchLogs(
-          provider,
+          client,
           escrowEvents,
           refundEscrow,
           [escrowTopic("OwedCompensationPaid"), [...owedIds].map(idTopic)],

@@ -38,7 +38,8 @@ const STATUS_COUNTERS = {
 /** The counter of `status`; a status the desk does not have is a bug in the ABI or here, not data. */
 function statusCounter(status: number) {
   const column = STATUS_COUNTERS[status as keyof typeof STATUS_COUNTERS];
-  if (column === undefined) throw new Error(`TicketStatusChanged to or from unknown status ${status}`);
+  if (column === undefined)
+    throw new Error(`TicketStatusChanged to or from unknown status ${status}`);
   return column;
 }
 
