@@ -2,7 +2,11 @@ import type { Signer } from "ethers";
 
 import {
   connect,
+  customerTickets,
   makeCommitment,
+  merchantQueue,
+  merchantReport,
+  ticketTimeline,
   type CareLedgerAddresses,
   type CareLedgerClient,
 } from "../../src/index.js";
@@ -51,4 +55,22 @@ export async function openTicket(
     .connect(customer)
     .openTicket(merchantId, hashOf("order"), hashOf("first message"), priority);
   return fixture.desk.ticketCount();
+}
+
+/**
+ * Every history read the indexer can answer (merchant 1's report and queue, the fixture customer's
+ * tickets, ticket `ticketId`'s timeline), through `client`: what a test compares between two ways of
+ * reading.
+ */
+export async function readAll(
+  client: CareLedgerClient,
+  fixture: CareLedgerFixture,
+  ticketId: bigint,
+) {
+  return {
+    timeline: await ticketTimeline(client, ticketId),
+    report: await merchantReport(client, 1),
+    queue: await merchantQueue(client, 1),
+    tickets: await customerTickets(client, fixture.customer.address),
+  };
 }

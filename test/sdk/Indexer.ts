@@ -8,14 +8,12 @@ import {
   connect,
   customerTickets,
   merchantQueue,
-  merchantReport,
   ticketTimeline,
   TicketStatus,
-  type CareLedgerClient,
   type IndexerOptions,
 } from "../../src/index.js";
 import { careLedgerFixture, type CareLedgerFixture } from "../helpers/fixture.js";
-import { addressesOf, hashOf, openTicket, registerMerchant } from "../helpers/sdk.js";
+import { addressesOf, hashOf, openTicket, readAll, registerMerchant } from "../helpers/sdk.js";
 
 const connection = await network.create();
 const deployCareLedgerFixture = careLedgerFixture(connection);
@@ -59,16 +57,6 @@ async function deskWithTickets(fixture: CareLedgerFixture) {
   await desk.connect(agent).postMessage(waiting, hashOf("photo?"));
   await desk.connect(agent).awaitCustomer(waiting, hashOf("waiting for the photo"));
   return { merchantId, answered, waiting, open };
-}
-
-/** Every read the indexer can answer, through `client`. */
-async function readAll(client: CareLedgerClient, fixture: CareLedgerFixture, ticketId: bigint) {
-  return {
-    timeline: await ticketTimeline(client, ticketId),
-    report: await merchantReport(client, 1),
-    queue: await merchantQueue(client, 1),
-    tickets: await customerTickets(client, fixture.customer.address),
-  };
 }
 
 describe("careledger indexer reads", function () {

@@ -2,17 +2,9 @@ import { expect } from "chai";
 import type { Filter, Log, Provider } from "ethers";
 import { network } from "hardhat";
 
-import {
-  connect,
-  customerTickets,
-  merchantQueue,
-  merchantReport,
-  ticketTimeline,
-  type CareLedgerClient,
-  type LogReadOptions,
-} from "../../src/index.js";
+import { connect, merchantQueue, ticketTimeline, type LogReadOptions } from "../../src/index.js";
 import { careLedgerFixture, type CareLedgerFixture } from "../helpers/fixture.js";
-import { addressesOf, hashOf, openTicket, registerMerchant } from "../helpers/sdk.js";
+import { addressesOf, hashOf, openTicket, readAll, registerMerchant } from "../helpers/sdk.js";
 
 const connection = await network.create();
 const deployCareLedgerFixture = careLedgerFixture(connection);
@@ -61,16 +53,6 @@ async function deskWithTickets(fixture: CareLedgerFixture, count: number) {
 
 async function clientWith(fixture: CareLedgerFixture, logs?: LogReadOptions) {
   return connect(provider, 31337n, await addressesOf(fixture), logs === undefined ? {} : { logs });
-}
-
-/** Every history read that scans logs. */
-async function readAll(client: CareLedgerClient, fixture: CareLedgerFixture, ticketId: bigint) {
-  return {
-    timeline: await ticketTimeline(client, ticketId),
-    report: await merchantReport(client, 1),
-    queue: await merchantQueue(client, 1),
-    tickets: await customerTickets(client, fixture.customer.address),
-  };
 }
 
 describe("careledger log reads in block ranges", function () {
