@@ -26,10 +26,15 @@ export interface Contracts {
   feedback: Address;
 }
 
-export function contractsOf(deploymentDir: string): Contracts {
-  const recorded = JSON.parse(
+/** What Ignition recorded in `deploymentDir` (`CareLedger#SupportDesk`…: address). */
+export function recordedAddresses(deploymentDir: string): Record<string, Address> {
+  return JSON.parse(
     readFileSync(path.join(deploymentDir, "deployed_addresses.json"), "utf8"),
   ) as Record<string, Address>;
+}
+
+export function contractsOf(deploymentDir: string): Contracts {
+  const recorded = recordedAddresses(deploymentDir);
   return {
     desk: recorded["CareLedger#SupportDesk"]!,
     escrow: recorded["CareLedger#RefundEscrow"]!,
