@@ -93,6 +93,20 @@ export class Chain {
     return this.#send(index, this.contracts.feedback, feedbackAttestationsAbi, functionName, args);
   }
 
+  /**
+   * Registers a merchant (profile `profile`) with account `admin` as its admin and names account `agent`
+   * its agent; `merchantId` is the id it gets (merchants are numbered from 1 in registration order).
+   */
+  async merchantWithAgent(
+    merchantId: number,
+    admin: number,
+    agent: number,
+    profile: string,
+  ): Promise<void> {
+    await this.desk(admin, "registerMerchant", [this.account(admin).address, hashOf(profile)]);
+    await this.desk(admin, "setAgent", [merchantId, this.account(agent).address, true]);
+  }
+
   async read(functionName: string, args: readonly unknown[]): Promise<unknown> {
     return this.public.readContract({
       abi: supportDeskAbi,

@@ -9,10 +9,17 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 
-import { connect, merchantReport, ticketTimeline, type TimelineEntry } from "careledger";
+import {
+  addressesFromIgnition,
+  connect,
+  merchantReport,
+  ticketTimeline,
+  type CareLedgerAddresses,
+  type TimelineEntry,
+} from "careledger";
 import { feedbackAttestationsAbi, refundEscrowAbi, supportDeskAbi } from "careledger/abis";
 import { JsonRpcProvider } from "ethers";
-import { createPublicClient, http, zeroAddress, type Address, type Hex } from "viem";
+import { createPublicClient, http, zeroAddress, type Abi, type Address, type Hex } from "viem";
 
 import { getJson, graphql, testChainId, useStack } from "./harness.ts";
 
@@ -37,41 +44,34 @@ function normalize(value: unknown): unknown {
 
 describe("indexer consistency with the contracts' views", () => {
   const stack = useStack({ name: "consistency", chainId: testChainId(), contracts: "scenario" });
-  let addresses: { desk: Address; escrow: Address; feedback: Address; forwarder: Address };
+  let addresses: CareLedgerAddresses;
   let client: ReturnType<typeof createPublicClient>;
 
   before(() => {
-    const recorded = stack.addresses;
-    addresses = {
-      desk: recorded["CareLedger#SupportDesk"]!,
-      escrow: recorded["CareLedger#RefundEscrow"]!,
-      feedback: recorded["CareLedger#FeedbackAttestations"]!,
-      forwarder: recorded["CareLedger#Forwarder"]!,
-    };
+    addresses = addressesFromIgnition(stack.addresses);
     client = createPublicClient({ transport: http(stack.node.url) });
   });
 
-  const desk = <F extends string>(functionName: F, args: readonly unknown[]) =>
-    client.readContract({
-      abi: supportDeskAbi,
-      address: addresses.desk,
-      functionName,
-      args,
-    } as never) as Promise<never>;
-  const escrow = <F extends string>(functionName: F, args: readonly unknown[]) =>
-    client.readContract({
-      abi: refundEscrowAbi,
-      address: addresses.escrow,
-      functionName,
-      args,
-    } as never) as Promise<never>;
-  const feedback = <F extends string>(functionName: F, args: readonly unknown[]) =>
-    client.readContract({
-      abi: feedbackAttestationsAbi,
-      address: addresses.feedback,
-      functionName,
-      args,
-    } as never) as Promise<never>;
+  /** A view of one of the contracts, read with viem. */
+  const reader =
+    (abi: Abi, address: () => string) =>
+    <F extends string>(functionName: F, args: readonly unknown[]) =>
+      client.readContract({
+        abi,
+        address: address(),
+        functionName,
+        args,
+      } as never) as Promise<never>;
+  const desk = reader(supportDeskAbi, () => addresses.supportDesk);
+  const escrow = reader(refundEscrowAbi, () => addresses.refundEscrow);
+  const feedback = reader(feedbackAttestationsAbi, () => addresses.feedbackAttestations);
+  /** The SDK without an indexer: what it rebuilds from the logs. */
+  const sdkOnLogs = () =>
+    connect(
+      new JsonRpcProvider(stack.node.url, stack.chainId, { staticNetwork: true }),
+      stack.chainId,
+      addresses,
+    );
 
   it("has every ticket with the desk's status, parties, priority, assignee, deadlines and receipt", async () => {
     const count = Number(await desk("ticketCount", []));
@@ -165,16 +165,7 @@ describe("indexer consistency with the contracts' views", () => {
   });
 
   it("has every ticket's timeline exactly as the SDK rebuilds it from the logs", async () => {
-    const sdk = await connect(
-      new JsonRpcProvider(stack.node.url, stack.chainId, { staticNetwork: true }),
-      stack.chainId,
-      {
-        forwarder: addresses.forwarder,
-        supportDesk: addresses.desk,
-        refundEscrow: addresses.escrow,
-        feedbackAttestations: addresses.feedback,
-      },
-    );
+    const sdk = await sdkOnLogs();
     const count = Number(await desk("ticketCount", []));
     let entries = 0;
     for (let id = 1; id <= count; id++) {
@@ -429,16 +420,7 @@ describe("indexer consistency with the contracts' views", () => {
   });
 
   it("serves each merchant's report exactly as the SDK's merchantReport rebuilds it", async () => {
-    const sdk = await connect(
-      new JsonRpcProvider(stack.node.url, stack.chainId, { staticNetwork: true }),
-      stack.chainId,
-      {
-        forwarder: addresses.forwarder,
-        supportDesk: addresses.desk,
-        refundEscrow: addresses.escrow,
-        feedbackAttestations: addresses.feedback,
-      },
-    );
+    const sdk = await sdkOnLogs();
     for (const id of [1, 2]) {
       const fromLogs = normalize(await merchantReport(sdk, id, { fromBlock: 0 }));
       const indexed = await getJson<Json>(`${stack.indexer.url}/merchants/${id}/report`);

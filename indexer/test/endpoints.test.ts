@@ -30,13 +30,8 @@ describe("webhook endpoint management", () => {
     name: "endpoints",
     chainId: testChainId() + 3,
     seed: async (chain) => {
-      await chain.desk(ADMIN, "registerMerchant", [chain.account(ADMIN).address, hashOf("one")]);
-      await chain.desk(ADMIN, "setAgent", [1, chain.account(AGENT).address, true]);
-      await chain.desk(ADMIN_2, "registerMerchant", [
-        chain.account(ADMIN_2).address,
-        hashOf("two"),
-      ]);
-      await chain.desk(ADMIN_2, "setAgent", [2, chain.account(AGENT_2).address, true]);
+      await chain.merchantWithAgent(1, ADMIN, AGENT, "one");
+      await chain.merchantWithAgent(2, ADMIN_2, AGENT_2, "two");
     },
     webhooks: { WEBHOOK_CONFIRMATIONS: String(CONFIRMATIONS) },
     receivers: [kept, dropped, otherMerchant],

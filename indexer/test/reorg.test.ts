@@ -32,13 +32,7 @@ describe("reorgs (Postgres)", () => {
     name: "reorg",
     chainId: testChainId() + 1,
     postgres: { schema: "careledger_reorg" },
-    seed: async (chain) => {
-      await chain.desk(ADMIN, "registerMerchant", [
-        chain.account(ADMIN).address,
-        hashOf("merchant"),
-      ]);
-      await chain.desk(ADMIN, "setAgent", [1, chain.account(AGENT).address, true]);
-    },
+    seed: (chain) => chain.merchantWithAgent(1, ADMIN, AGENT, "merchant"),
     webhooks: { WEBHOOK_CONFIRMATIONS: String(CONFIRMATIONS) },
     receivers: [receiver],
   });

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
 import {
+  addressesFromIgnition,
   connect,
   customerTickets,
   merchantQueue,
@@ -37,13 +38,7 @@ describe("the SDK reading from the indexer", () => {
   const provider = () => new JsonRpcProvider(stack.node.url, chainId, { staticNetwork: true });
 
   before(async () => {
-    const recorded = stack.addresses;
-    addresses = {
-      forwarder: recorded["CareLedger#Forwarder"]!,
-      supportDesk: recorded["CareLedger#SupportDesk"]!,
-      refundEscrow: recorded["CareLedger#RefundEscrow"]!,
-      feedbackAttestations: recorded["CareLedger#FeedbackAttestations"]!,
-    };
+    addresses = addressesFromIgnition(stack.addresses);
     logs = await connect(provider(), chainId, addresses);
     indexed = await connect(provider(), chainId, addresses, {
       indexer: { indexerUrl: stack.indexer.url, onFallback: (reason) => fallbacks.push(reason) },

@@ -30,13 +30,7 @@ describe("webhooks on Postgres", () => {
     name: "webhooks-pg",
     chainId: testChainId() + 2,
     postgres: { schema: "careledger_hooks" },
-    seed: async (chain) => {
-      await chain.desk(ADMIN, "registerMerchant", [
-        chain.account(ADMIN).address,
-        hashOf("merchant"),
-      ]);
-      await chain.desk(ADMIN, "setAgent", [1, chain.account(AGENT).address, true]);
-    },
+    seed: (chain) => chain.merchantWithAgent(1, ADMIN, AGENT, "merchant"),
     webhooks: {
       WEBHOOK_CONFIRMATIONS: String(CONFIRMATIONS),
       // Never parked here: the receiver fails for as long as the test needs.

@@ -35,11 +35,7 @@ describe("webhooks", () => {
     name: "webhooks",
     chainId: testChainId(),
     seed: async (chain) => {
-      await chain.desk(ADMIN, "registerMerchant", [
-        chain.account(ADMIN).address,
-        hashOf("merchant"),
-      ]);
-      await chain.desk(ADMIN, "setAgent", [1, chain.account(AGENT).address, true]);
+      await chain.merchantWithAgent(1, ADMIN, AGENT, "merchant");
       await chain.escrow(ADMIN, "deposit", [1, zeroAddress, parseEther("1")], parseEther("1"));
     },
     webhooks: {
