@@ -506,12 +506,12 @@ export class Stack {
   readonly chainId: number;
   readonly options: StackOptions;
   node!: { url: string; service: Service };
-  postgres: Postgres | undefined;
   /** The contracts' addresses as Ignition records them (`CareLedger#SupportDesk`…). */
   addresses!: Record<string, Address>;
   deploymentDir!: string;
   chain!: Chain;
   indexer!: Indexer;
+  #postgres: Postgres | undefined;
   #hooks: WebhookService | undefined;
   #forget: () => void = () => undefined;
 
@@ -521,6 +521,11 @@ export class Stack {
     this.chainId = options.chainId;
   }
 
+  get postgres(): Postgres {
+    if (this.#postgres === undefined) throw new Error("this stack has no Postgres");
+    return this.#postgres;
+  }
+
   get hooks(): WebhookService {
     if (this.#hooks === undefined) throw new Error("this stack has no webhook service");
     return this.#hooks;
@@ -528,7 +533,7 @@ export class Stack {
 
   async start(): Promise<void> {
     const { dir, chainId, options } = this;
-    if (options.postgres !== undefined) this.postgres = await startPostgres(dir);
+    if (options.postgres !== undefined) this.#postgres = await startPostgres(dir);
     this.node = await startNode(dir, chainId);
     if (options.contracts === "scenario") {
       this.deploymentDir = path.join(dir, "deployment");
@@ -549,9 +554,9 @@ export class Stack {
       rpcUrl: this.node.url,
       chainId,
       deploymentDir: this.deploymentDir,
-      ...(this.postgres === undefined
+      ...(this.#postgres === undefined
         ? {}
-        : { databaseUrl: this.postgres.url, schema: options.postgres!.schema }),
+        : { databaseUrl: this.#postgres.url, schema: options.postgres?.schema }),
     });
     if (options.contracts === "scenario") await this.waitIndexed();
     if (options.webhooks !== undefined) {
@@ -567,7 +572,7 @@ export class Stack {
     await this.indexer?.service.stop();
     await this.node?.service.stop();
     for (const receiver of this.options.receivers ?? []) await receiver.close();
-    this.postgres?.stop();
+    this.#postgres?.stop();
     this.#forget();
   }
 

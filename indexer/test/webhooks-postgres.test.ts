@@ -92,14 +92,14 @@ describe("webhooks on Postgres", () => {
     await attempted([opened1, opened2]); // pending in the store, retried with backoff
 
     const logFrom = stack.hooks.service.entries().length;
-    await stack.postgres!.pause();
+    await stack.postgres.pause();
     await logged(logFrom, "tick failed; retrying"); // the worker noticed
     // The chain goes on while the store is down; the receiver recovers meanwhile.
     await stack.chain.desk(ALICE, "postMessage", [1n, hashOf("reply 1")]);
     await stack.chain.desk(AGENT, "resolveTicket", [2n, hashOf("done 2")]);
     await stack.chain.mine(CONFIRMATIONS + 1);
     receiver.behave = () => "ok";
-    await stack.postgres!.start();
+    await stack.postgres.start();
 
     await everyEventDelivered();
     assert.ok(stack.hooks.service.alive, "the worker rode out the outage without a restart");
@@ -120,14 +120,14 @@ describe("webhooks on Postgres", () => {
     await attempted([opened3]);
 
     await stack.hooks.service.kill();
-    await stack.postgres!.pause();
+    await stack.postgres.pause();
     await stack.chain.desk(AGENT, "postMessage", [3n, hashOf("hello 3")]);
     await stack.chain.desk(AGENT, "awaitCustomer", [3n, hashOf("waiting 3")]);
     await stack.chain.mine(CONFIRMATIONS + 1);
     const logFrom = stack.hooks.service.entries().length;
     const started = stack.hooks.start(); // ready only once the store answers
     await logged(logFrom, "the store's database does not answer; retrying");
-    await stack.postgres!.start();
+    await stack.postgres.start();
     await started;
 
     await everyEventDelivered();
