@@ -13,6 +13,7 @@
  * - `t % 4 == 1`: a 0.001 ETH refund requested and approved (paid at once);
  * - `t % 20 == 0` stays InProgress; the rest are resolved and rated 1..5 by their customer.
  */
+import { FORWARD_REQUEST_TYPES } from "careledger";
 import {
   erc2771ForwarderAbi,
   feedbackAttestationsAbi,
@@ -218,17 +219,7 @@ export async function generate(
     };
     const signature = await account(from).signTypedData({
       domain,
-      types: {
-        ForwardRequest: [
-          { name: "from", type: "address" },
-          { name: "to", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "gas", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint48" },
-          { name: "data", type: "bytes" },
-        ],
-      },
+      types: FORWARD_REQUEST_TYPES,
       primaryType: "ForwardRequest",
       message,
     });

@@ -26,10 +26,15 @@ export interface Contracts {
   feedback: Address;
 }
 
-export function contractsOf(deploymentDir: string): Contracts {
-  const recorded = JSON.parse(
+/** What Ignition recorded in `deploymentDir` (`CareLedger#SupportDesk`…: address). */
+export function recordedAddresses(deploymentDir: string): Record<string, Address> {
+  return JSON.parse(
     readFileSync(path.join(deploymentDir, "deployed_addresses.json"), "utf8"),
   ) as Record<string, Address>;
+}
+
+export function contractsOf(deploymentDir: string): Contracts {
+  const recorded = recordedAddresses(deploymentDir);
   return {
     desk: recorded["CareLedger#SupportDesk"]!,
     escrow: recorded["CareLedger#RefundEscrow"]!,
@@ -86,6 +91,20 @@ export class Chain {
   }
   feedback(index: number, functionName: string, args: readonly unknown[]) {
     return this.#send(index, this.contracts.feedback, feedbackAttestationsAbi, functionName, args);
+  }
+
+  /**
+   * Registers a merchant (profile `profile`) with account `admin` as its admin and names account `agent`
+   * its agent; `merchantId` is the id it gets (merchants are numbered from 1 in registration order).
+   */
+  async merchantWithAgent(
+    merchantId: number,
+    admin: number,
+    agent: number,
+    profile: string,
+  ): Promise<void> {
+    await this.desk(admin, "registerMerchant", [this.account(admin).address, hashOf(profile)]);
+    await this.desk(admin, "setAgent", [merchantId, this.account(agent).address, true]);
   }
 
   async read(functionName: string, args: readonly unknown[]): Promise<unknown> {

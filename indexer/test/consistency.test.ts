@@ -7,26 +7,21 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
-
-import { connect, merchantReport, ticketTimeline, type TimelineEntry } from "careledger";
-import { feedbackAttestationsAbi, refundEscrowAbi, supportDeskAbi } from "careledger/abis";
-import { JsonRpcProvider } from "ethers";
-import { createPublicClient, http, zeroAddress, type Address, type Hex } from "viem";
+import { before, describe, it } from "node:test";
 
 import {
-  forgetChain,
-  getJson,
-  graphql,
-  hardhatRun,
-  startIndexer,
-  startNode,
-  tempDir,
-  testChainId,
-  waitIndexed,
-  type Indexer,
-  type Service,
-} from "./harness.ts";
+  addressesFromIgnition,
+  connect,
+  merchantReport,
+  ticketTimeline,
+  type CareLedgerAddresses,
+  type TimelineEntry,
+} from "careledger";
+import { feedbackAttestationsAbi, refundEscrowAbi, supportDeskAbi } from "careledger/abis";
+import { JsonRpcProvider } from "ethers";
+import { createPublicClient, http, zeroAddress, type Abi, type Address, type Hex } from "viem";
+
+import { getJson, graphql, testChainId, useStack } from "./harness.ts";
 
 /** JSON as the API sends it: bigints as decimal strings, addresses lowercase. */
 type Json = Record<string, unknown>;
@@ -48,59 +43,35 @@ function normalize(value: unknown): unknown {
 }
 
 describe("indexer consistency with the contracts' views", () => {
-  const chainId = testChainId();
-  const dir = tempDir("consistency");
-  const deploymentDir = path.join(dir, "deployment");
-  let node: { url: string; service: Service };
-  let indexer: Indexer;
-  let addresses: { desk: Address; escrow: Address; feedback: Address; forwarder: Address };
+  const stack = useStack({ name: "consistency", chainId: testChainId(), contracts: "scenario" });
+  let addresses: CareLedgerAddresses;
   let client: ReturnType<typeof createPublicClient>;
 
-  before(async () => {
-    node = await startNode(dir, chainId);
-    hardhatRun(node.url, "indexer/test/scenario/run.ts", { SCENARIO_OUT: deploymentDir });
-    const { readFileSync } = await import("node:fs");
-    const recorded = JSON.parse(
-      readFileSync(path.join(deploymentDir, "deployed_addresses.json"), "utf8"),
-    ) as Record<string, Address>;
-    addresses = {
-      desk: recorded["CareLedger#SupportDesk"]!,
-      escrow: recorded["CareLedger#RefundEscrow"]!,
-      feedback: recorded["CareLedger#FeedbackAttestations"]!,
-      forwarder: recorded["CareLedger#Forwarder"]!,
-    };
-    client = createPublicClient({ transport: http(node.url) });
-    indexer = await startIndexer({ dir, rpcUrl: node.url, chainId, deploymentDir });
-    await waitIndexed(indexer, node.url);
+  before(() => {
+    addresses = addressesFromIgnition(stack.addresses);
+    client = createPublicClient({ transport: http(stack.node.url) });
   });
 
-  after(async () => {
-    await indexer?.service.stop();
-    await node?.service.stop();
-    forgetChain(chainId);
-  });
-
-  const desk = <F extends string>(functionName: F, args: readonly unknown[]) =>
-    client.readContract({
-      abi: supportDeskAbi,
-      address: addresses.desk,
-      functionName,
-      args,
-    } as never) as Promise<never>;
-  const escrow = <F extends string>(functionName: F, args: readonly unknown[]) =>
-    client.readContract({
-      abi: refundEscrowAbi,
-      address: addresses.escrow,
-      functionName,
-      args,
-    } as never) as Promise<never>;
-  const feedback = <F extends string>(functionName: F, args: readonly unknown[]) =>
-    client.readContract({
-      abi: feedbackAttestationsAbi,
-      address: addresses.feedback,
-      functionName,
-      args,
-    } as never) as Promise<never>;
+  /** A view of one of the contracts, read with viem. */
+  const reader =
+    (abi: Abi, address: () => string) =>
+    <F extends string>(functionName: F, args: readonly unknown[]) =>
+      client.readContract({
+        abi,
+        address: address(),
+        functionName,
+        args,
+      } as never) as Promise<never>;
+  const desk = reader(supportDeskAbi, () => addresses.supportDesk);
+  const escrow = reader(refundEscrowAbi, () => addresses.refundEscrow);
+  const feedback = reader(feedbackAttestationsAbi, () => addresses.feedbackAttestations);
+  /** The SDK without an indexer: what it rebuilds from the logs. */
+  const sdkOnLogs = () =>
+    connect(
+      new JsonRpcProvider(stack.node.url, stack.chainId, { staticNetwork: true }),
+      stack.chainId,
+      addresses,
+    );
 
   it("has every ticket with the desk's status, parties, priority, assignee, deadlines and receipt", async () => {
     const count = Number(await desk("ticketCount", []));
@@ -118,7 +89,7 @@ describe("indexer consistency with the contracts' views", () => {
         resolvedAt: bigint;
         firstResponded: boolean;
       };
-      const { ticket } = await getJson<{ ticket: Json }>(`${indexer.url}/tickets/${id}`);
+      const { ticket } = await getJson<{ ticket: Json }>(`${stack.indexer.url}/tickets/${id}`);
       const where = `ticket ${id}`;
       assert.equal(ticket.customer, view.customer.toLowerCase(), where);
       assert.equal(ticket.merchantId, view.merchantId, where);
@@ -166,14 +137,14 @@ describe("indexer consistency with the contracts' views", () => {
     const { tickets } = await graphql<{
       tickets: { items: { id: string; merchantId: number; orderRef: Hex }[] };
     }>(
-      indexer.url,
+      stack.indexer.url,
       "{ tickets(where: { verified: true }, limit: 1000) { items { id merchantId orderRef } } }",
     );
     const { refunds } = await graphql<{
       refunds: {
         items: { ticketId: string; amount: string; locked: boolean; paidTo: string | null }[];
       };
-    }>(indexer.url, "{ refunds(limit: 1000) { items { ticketId amount locked paidTo } } }");
+    }>(stack.indexer.url, "{ refunds(limit: 1000) { items { ticketId amount locked paidTo } } }");
     assert.ok(tickets.items.length >= 3, `${tickets.items.length} verified tickets`);
     let refundedSomewhere = false;
     for (const t of tickets.items) {
@@ -194,21 +165,14 @@ describe("indexer consistency with the contracts' views", () => {
   });
 
   it("has every ticket's timeline exactly as the SDK rebuilds it from the logs", async () => {
-    const sdk = await connect(
-      new JsonRpcProvider(node.url, chainId, { staticNetwork: true }),
-      chainId,
-      {
-        forwarder: addresses.forwarder,
-        supportDesk: addresses.desk,
-        refundEscrow: addresses.escrow,
-        feedbackAttestations: addresses.feedback,
-      },
-    );
+    const sdk = await sdkOnLogs();
     const count = Number(await desk("ticketCount", []));
     let entries = 0;
     for (let id = 1; id <= count; id++) {
       const fromLogs = await ticketTimeline(sdk, id, { fromBlock: 0 });
-      const { timeline } = await getJson<{ timeline: Json[] }>(`${indexer.url}/tickets/${id}`);
+      const { timeline } = await getJson<{ timeline: Json[] }>(
+        `${stack.indexer.url}/tickets/${id}`,
+      );
       const indexed = timeline.map(({ id: _id, ticketId: _t, ...entry }) => entry);
       assert.deepEqual(
         indexed,
@@ -234,7 +198,7 @@ describe("indexer consistency with the contracts' views", () => {
         }[];
       };
     }>(
-      indexer.url,
+      stack.indexer.url,
       "{ refundAllowances(limit: 1000) { items { merchantId agent token periodLimit period left spent } } }",
     );
     assert.ok(refundAllowances.items.length >= 1, "the scenario limited an agent");
@@ -259,7 +223,7 @@ describe("indexer consistency with the contracts' views", () => {
   it("has every refund as getRefund shows it", async () => {
     const count = Number(await escrow("refundCount", []));
     const { refunds } = await graphql<{ refunds: { items: Json[] } }>(
-      indexer.url,
+      stack.indexer.url,
       '{ refunds(limit: 1000, orderBy: "id") { items { id ticketId merchantId customer token amount status deadline } } }',
     );
     assert.equal(refunds.items.length, count);
@@ -295,7 +259,7 @@ describe("indexer consistency with the contracts' views", () => {
     assert.equal(count, 2);
     const { agents } = await graphql<{
       agents: { items: { merchantId: number; account: Address; enabled: boolean }[] };
-    }>(indexer.url, "{ agents(limit: 1000) { items { merchantId account enabled } } }");
+    }>(stack.indexer.url, "{ agents(limit: 1000) { items { merchantId account enabled } } }");
     assert.ok(agents.items.length >= 3);
     for (const a of agents.items) {
       assert.equal(
@@ -306,7 +270,7 @@ describe("indexer consistency with the contracts' views", () => {
     }
     for (let id = 1; id <= count; id++) {
       const { merchant } = await graphql<{ merchant: Json }>(
-        indexer.url,
+        stack.indexer.url,
         `{ merchant(id: ${id}) { admin pendingAdmin firstResponseTime resolutionTime reopenWindow autoCloseDelay refundResponseTime disputeWindow arbiter compensationToken compensationFirstResponse compensationResolution compensationAutoPay firstResponseMet firstResponseMissed resolutionMet resolutionMissed } }`,
       );
       const policy = (await desk("policyOf", [id])) as Record<string, number | Address>;
@@ -336,7 +300,7 @@ describe("indexer consistency with the contracts' views", () => {
         resolutionMissed: Number(stats.resolutionMissed),
       });
       const report = await getJson<{ sla: { hitRateBps: number } }>(
-        `${indexer.url}/merchants/${id}/report`,
+        `${stack.indexer.url}/merchants/${id}/report`,
       );
       assert.equal(
         report.sla.hitRateBps,
@@ -360,7 +324,7 @@ describe("indexer consistency with the contracts' views", () => {
         }[];
       };
     }>(
-      indexer.url,
+      stack.indexer.url,
       "{ reserves(limit: 1000) { items { merchantId token available locked owedTotal owedCovered owedSettled } } }",
     );
     // The demo's ERC-20 and ETH reserves of merchant 1, and merchant 2's ETH reserve.
@@ -384,7 +348,7 @@ describe("indexer consistency with the contracts' views", () => {
 
   it("has every feedback record and each merchant's current rating aggregates", async () => {
     const { feedbacks } = await graphql<{ feedbacks: { items: Json[] } }>(
-      indexer.url,
+      stack.indexer.url,
       "{ feedbacks(limit: 1000) { items { id ticketId merchantId customer rating commentHash replyHash supersedes supersededBy } } }",
     );
     assert.ok(feedbacks.items.length >= 4, `${feedbacks.items.length} feedback records`);
@@ -420,7 +384,7 @@ describe("indexer consistency with the contracts' views", () => {
       ];
       const report = await getJson<{
         ratings: { count: number; sum: number; histogram: number[] };
-      }>(`${indexer.url}/merchants/${id}/report`);
+      }>(`${stack.indexer.url}/merchants/${id}/report`);
       assert.deepEqual(
         report.ratings.histogram,
         histogram.map(Number),
@@ -435,7 +399,7 @@ describe("indexer consistency with the contracts' views", () => {
         readonly bigint[],
       ];
       const { merchant } = await graphql<{ merchant: Record<string, number> }>(
-        indexer.url,
+        stack.indexer.url,
         `{ merchant(id: ${id}) { verifiedFeedbackCount verifiedFeedbackSum verifiedRating1 verifiedRating2 verifiedRating3 verifiedRating4 verifiedRating5 } }`,
       );
       assert.deepEqual(
@@ -456,25 +420,18 @@ describe("indexer consistency with the contracts' views", () => {
   });
 
   it("serves each merchant's report exactly as the SDK's merchantReport rebuilds it", async () => {
-    const sdk = await connect(
-      new JsonRpcProvider(node.url, chainId, { staticNetwork: true }),
-      chainId,
-      {
-        forwarder: addresses.forwarder,
-        supportDesk: addresses.desk,
-        refundEscrow: addresses.escrow,
-        feedbackAttestations: addresses.feedback,
-      },
-    );
+    const sdk = await sdkOnLogs();
     for (const id of [1, 2]) {
       const fromLogs = normalize(await merchantReport(sdk, id, { fromBlock: 0 }));
-      const indexed = await getJson<Json>(`${indexer.url}/merchants/${id}/report`);
+      const indexed = await getJson<Json>(`${stack.indexer.url}/merchants/${id}/report`);
       assert.deepEqual(indexed, fromLogs, `merchant ${id}'s report`);
     }
   });
 
   it("orders a merchant's queue by the nearest deadline and lists a customer's tickets", async () => {
-    const { tickets } = await getJson<{ tickets: Json[] }>(`${indexer.url}/merchants/2/queue`);
+    const { tickets } = await getJson<{ tickets: Json[] }>(
+      `${stack.indexer.url}/merchants/2/queue`,
+    );
     const open = tickets.map((t) => t.status);
     assert.ok(
       open.every((s) => [1, 2, 3, 6].includes(s as number)),
@@ -489,7 +446,7 @@ describe("indexer consistency with the contracts' views", () => {
     );
     // Nothing the merchant owes is missing from the queue.
     const all = await graphql<{ tickets: { items: { id: string; status: number }[] } }>(
-      indexer.url,
+      stack.indexer.url,
       "{ tickets(where: { merchantId: 2 }, limit: 1000) { items { id status } } }",
     );
     assert.deepEqual(
@@ -501,10 +458,10 @@ describe("indexer consistency with the contracts' views", () => {
     );
     const first = all.tickets.items[0]!;
     const { ticket } = await getJson<{ ticket: { customer: string } }>(
-      `${indexer.url}/tickets/${first.id}`,
+      `${stack.indexer.url}/tickets/${first.id}`,
     );
     const mine = await getJson<{ tickets: { id: string; customer: string }[] }>(
-      `${indexer.url}/customers/${ticket.customer}/tickets`,
+      `${stack.indexer.url}/customers/${ticket.customer}/tickets`,
     );
     assert.ok(
       mine.tickets.length >= 1 && mine.tickets.every((t) => t.customer === ticket.customer),

@@ -4,26 +4,13 @@
  * Two merchants, so that an agent of one is a stranger to the other.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 
 import type { EndpointView } from "../webhooks/endpoints.ts";
-import { Chain, contractsOf, hashOf } from "./chain.ts";
-import {
-  deployCareLedger,
-  getJson,
-  startIndexer,
-  startNode,
-  startWebhooks,
-  tempDir,
-  testChainId,
-  waitFor,
-  waitIndexed,
-  type Indexer,
-  type Service,
-  type WebhookService,
-} from "./harness.ts";
+import { hashOf } from "./chain.ts";
+import { testChainId, useStack, waitFor } from "./harness.ts";
 import { Receiver } from "./receiver.ts";
-import { sendJson, signIn, type Signed } from "./siwe.ts";
+import { registerEndpoint, sendJson, signIn, type Signed } from "./siwe.ts";
 
 const ADMIN = 10;
 const AGENT = 11;
@@ -36,71 +23,42 @@ const CONFIRMATIONS = 1;
 type ListAnswer = { merchantId?: number; endpoints?: EndpointView[]; error?: string };
 
 describe("webhook endpoint management", () => {
-  const chainId = testChainId() + 3;
-  const dir = tempDir("endpoints");
-  let node: { url: string; service: Service };
-  let forget: () => void = () => undefined;
-  let indexer: Indexer;
-  let hooks: WebhookService;
-  let chain: Chain;
   const kept = new Receiver();
   const dropped = new Receiver();
   const otherMerchant = new Receiver();
+  const stack = useStack({
+    name: "endpoints",
+    chainId: testChainId() + 3,
+    seed: async (chain) => {
+      await chain.merchantWithAgent(1, ADMIN, AGENT, "one");
+      await chain.merchantWithAgent(2, ADMIN_2, AGENT_2, "two");
+    },
+    webhooks: { WEBHOOK_CONFIRMATIONS: String(CONFIRMATIONS) },
+    receivers: [kept, dropped, otherMerchant],
+  });
   const ids = { kept: "", dropped: "", otherMerchant: "" };
 
   before(async () => {
-    node = await startNode(dir, chainId);
-    const deployed = deployCareLedger(node.url, chainId);
-    forget = deployed.forget;
-    chain = new Chain(node.url, chainId, contractsOf(deployed.deploymentDir));
-    await chain.desk(ADMIN, "registerMerchant", [chain.account(ADMIN).address, hashOf("one")]);
-    await chain.desk(ADMIN, "setAgent", [1, chain.account(AGENT).address, true]);
-    await chain.desk(ADMIN_2, "registerMerchant", [chain.account(ADMIN_2).address, hashOf("two")]);
-    await chain.desk(ADMIN_2, "setAgent", [2, chain.account(AGENT_2).address, true]);
-    indexer = await startIndexer({
-      dir,
-      rpcUrl: node.url,
-      chainId,
-      deploymentDir: deployed.deploymentDir,
-    });
-    hooks = await startWebhooks({
-      dir,
-      indexer,
-      env: { WEBHOOK_CONFIRMATIONS: String(CONFIRMATIONS) },
-    });
-    for (const receiver of [kept, dropped, otherMerchant]) await receiver.listen();
     for (const [name, receiver, merchantId, signer] of [
       ["kept", kept, 1, ADMIN],
       ["dropped", dropped, 1, AGENT],
       ["otherMerchant", otherMerchant, 2, AGENT_2],
     ] as const) {
-      const answer = await sendJson<{ id: string; secret: string }>(`${hooks.url}/endpoints`, {
+      ids[name] = await registerEndpoint(
+        stack.hooks.url,
+        stack.chainId,
+        stack.chain.account(signer),
         merchantId,
-        url: receiver.url,
-        ...(await sign(
-          signer,
-          `Register webhook endpoint ${receiver.url} for CareLedger merchant ${merchantId}`,
-        )),
-      });
-      assert.equal(answer.status, 201, JSON.stringify(answer.body));
-      receiver.secret = answer.body.secret;
-      ids[name] = answer.body.id;
+        receiver,
+      );
     }
   });
 
-  after(async () => {
-    await hooks?.service.stop();
-    await indexer?.service.stop();
-    await node?.service.stop();
-    for (const receiver of [kept, dropped, otherMerchant]) await receiver.close();
-    forget();
-  });
-
   const sign = (index: number, statement: string, options?: { domain?: string }): Promise<Signed> =>
-    signIn(hooks.url, chainId, chain.account(index), statement, options);
+    signIn(stack.hooks.url, stack.chainId, stack.chain.account(index), statement, options);
 
   async function list(index: number, merchantId: number, statementMerchant = merchantId) {
-    return sendJson<ListAnswer>(`${hooks.url}/endpoints/list`, {
+    return sendJson<ListAnswer>(`${stack.hooks.url}/endpoints/list`, {
       merchantId,
       ...(await sign(index, `List webhook endpoints of CareLedger merchant ${statementMerchant}`)),
     });
@@ -108,7 +66,7 @@ describe("webhook endpoint management", () => {
 
   async function disable(index: number, id: string, statementId = id) {
     return sendJson<{ id?: string; enabled?: boolean; disabledAt?: string; error?: string }>(
-      `${hooks.url}/endpoints/${id}`,
+      `${stack.hooks.url}/endpoints/${id}`,
       await sign(index, `Disable webhook endpoint ${statementId}`),
       "DELETE",
     );
@@ -122,8 +80,8 @@ describe("webhook endpoint management", () => {
     assert.deepEqual(
       endpoints.map((e) => [e.id, e.url, e.enabled, e.registeredBy]),
       [
-        [ids.kept, kept.url, true, chain.account(ADMIN).address.toLowerCase()],
-        [ids.dropped, dropped.url, true, chain.account(AGENT).address.toLowerCase()],
+        [ids.kept, kept.url, true, stack.chain.account(ADMIN).address.toLowerCase()],
+        [ids.dropped, dropped.url, true, stack.chain.account(AGENT).address.toLowerCase()],
       ],
     );
     for (const e of endpoints) {
@@ -155,18 +113,20 @@ describe("webhook endpoint management", () => {
 
   it("answers bad input to the list and disable routes with 400, 401 or 404 and the reason", async () => {
     for (const merchantId of ["one", 0, -1, 1.5, 2 ** 32, null]) {
-      const answer = await sendJson<ListAnswer>(`${hooks.url}/endpoints/list`, {
+      const answer = await sendJson<ListAnswer>(`${stack.hooks.url}/endpoints/list`, {
         merchantId,
         ...(await sign(AGENT, "List webhook endpoints of CareLedger merchant 1")),
       });
       assert.equal(answer.status, 400, `merchantId ${String(merchantId)}`);
       assert.match(answer.body.error ?? "", /merchantId/);
     }
-    const unsigned = await sendJson<ListAnswer>(`${hooks.url}/endpoints/list`, { merchantId: 1 });
+    const unsigned = await sendJson<ListAnswer>(`${stack.hooks.url}/endpoints/list`, {
+      merchantId: 1,
+    });
     assert.equal(unsigned.status, 400);
     assert.match(unsigned.body.error ?? "", /message .* and signature/);
 
-    const badSignature = await sendJson<ListAnswer>(`${hooks.url}/endpoints/list`, {
+    const badSignature = await sendJson<ListAnswer>(`${stack.hooks.url}/endpoints/list`, {
       merchantId: 1,
       ...(await sign(AGENT, "List webhook endpoints of CareLedger merchant 1")),
       signature: "0x1234",
@@ -178,7 +138,7 @@ describe("webhook endpoint management", () => {
     assert.equal(otherStatement.status, 400);
     assert.match(otherStatement.body.error ?? "", /statement must be/);
 
-    const otherDomain = await sendJson<ListAnswer>(`${hooks.url}/endpoints/list`, {
+    const otherDomain = await sendJson<ListAnswer>(`${stack.hooks.url}/endpoints/list`, {
       merchantId: 1,
       ...(await sign(AGENT, "List webhook endpoints of CareLedger merchant 1", {
         domain: "phish.example",
@@ -188,9 +148,12 @@ describe("webhook endpoint management", () => {
 
     // The same signed message twice: its nonce is spent.
     const signed = await sign(AGENT, "List webhook endpoints of CareLedger merchant 1");
-    const first = await sendJson(`${hooks.url}/endpoints/list`, { merchantId: 1, ...signed });
+    const first = await sendJson(`${stack.hooks.url}/endpoints/list`, { merchantId: 1, ...signed });
     assert.equal(first.status, 200);
-    const second = await sendJson(`${hooks.url}/endpoints/list`, { merchantId: 1, ...signed });
+    const second = await sendJson(`${stack.hooks.url}/endpoints/list`, {
+      merchantId: 1,
+      ...signed,
+    });
     assert.equal(second.status, 401);
 
     assert.equal((await disable(AGENT, "abc")).status, 400);
@@ -202,18 +165,13 @@ describe("webhook endpoint management", () => {
 
   /** Opens a ticket of merchant 1, waits until it is indexed and confirmed: its outbox event id. */
   async function openTicket(name: string): Promise<string> {
-    const before = await outboxIds();
-    await chain.desk(CUSTOMER, "openTicket", [1, hashOf(`order ${name}`), hashOf(name), 1]);
-    await chain.mine(CONFIRMATIONS + 1);
-    await waitIndexed(indexer, node.url);
-    const added = (await outboxIds()).filter((id) => !before.includes(id));
+    const before = await stack.outboxIds();
+    await stack.chain.desk(CUSTOMER, "openTicket", [1, hashOf(`order ${name}`), hashOf(name), 1]);
+    await stack.chain.mine(CONFIRMATIONS + 1);
+    await stack.waitIndexed();
+    const added = (await stack.outboxIds()).filter((id) => !before.includes(id));
     assert.equal(added.length, 1, "one event: the ticket opened");
     return added[0]!;
-  }
-
-  async function outboxIds(): Promise<string[]> {
-    const { events } = await getJson<{ events: { id: string }[] }>(`${indexer.url}/outbox`);
-    return events.map((e) => e.id);
   }
 
   it("disables an endpoint only for its merchant's staff, after which nothing more is sent to it", async () => {
@@ -243,13 +201,13 @@ describe("webhook endpoint management", () => {
     const droppedView = listed.find((e) => e.id === ids.dropped);
     assert.deepEqual(
       [droppedView?.enabled, droppedView?.disabledBy],
-      [false, chain.account(AGENT).address.toLowerCase()],
+      [false, stack.chain.account(AGENT).address.toLowerCase()],
     );
     assert.ok(Date.parse(droppedView?.disabledAt ?? "") > 0);
     assert.equal(listed.find((e) => e.id === ids.kept)?.enabled, true);
 
     const replay = await sendJson(
-      `${hooks.url}/endpoints/${ids.dropped}/replay`,
+      `${stack.hooks.url}/endpoints/${ids.dropped}/replay`,
       await sign(ADMIN, `Replay parked webhook deliveries of endpoint ${ids.dropped}`),
     );
     assert.equal(replay.status, 409);

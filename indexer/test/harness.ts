@@ -3,13 +3,20 @@
  * scenario or a deployment on it, the Ponder indexer (PGlite or Postgres) and the webhook worker. Every
  * process runs in its own process group and is stopped (the whole group) after the test, and again on
  * exit if a test crashed, so no Ponder or node outlives the run.
+ *
+ * A test file names what it needs with `useStack` (at the end of this file) and keeps only what it tests.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
+
+import type { Address } from "viem";
+
+import { Chain, contractsOf, recordedAddresses } from "./chain.ts";
 
 export const indexerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = path.resolve(indexerDir, "..");
@@ -470,4 +477,128 @@ export async function startPostgres(dir: string): Promise<Postgres> {
     pause: () => run(stopArgs),
     start: () => run(startArgs),
   };
+}
+
+export interface StackOptions {
+  /** Names the temporary folder (`careledger-<name>-…`). */
+  name: string;
+  /** The node's chain id (`testChainId()` plus an offset of the file's own, so files never share one). */
+  chainId: number;
+  /**
+   * How CareLedger gets onto the node: `"deploy"` (the default) deploys it through the real Ignition
+   * module; `"scenario"` runs the demo's day and a second merchant's (test/scenario/run.ts), and the
+   * stack is ready once the indexer has indexed all of it.
+   */
+  contracts?: "deploy" | "scenario";
+  /** Transactions sent before the indexer starts (merchants, agents, reserves). */
+  seed?: (chain: Chain) => Promise<void>;
+  /** Debian's Postgres 15 for the indexer (in `schema`) and the webhook store; PGlite when absent. */
+  postgres?: { schema: string };
+  /** Starts the webhook service, with this environment (`WEBHOOK_*`). */
+  webhooks?: Record<string, string>;
+  /** Webhook receivers: listening once the services are up, closed after they stop. */
+  receivers?: { listen: () => Promise<void>; close: () => Promise<void> }[];
+}
+
+/** A started stack (see `useStack`); its fields are there from the file's first `before` hook on. */
+export class Stack {
+  readonly dir: string;
+  readonly chainId: number;
+  readonly options: StackOptions;
+  node!: { url: string; service: Service };
+  /** The contracts' addresses as Ignition records them (`CareLedger#SupportDesk`…). */
+  addresses!: Record<string, Address>;
+  deploymentDir!: string;
+  chain!: Chain;
+  indexer!: Indexer;
+  #postgres: Postgres | undefined;
+  #hooks: WebhookService | undefined;
+  #forget: () => void = () => undefined;
+
+  constructor(options: StackOptions) {
+    this.options = options;
+    this.dir = tempDir(options.name);
+    this.chainId = options.chainId;
+  }
+
+  get postgres(): Postgres {
+    if (this.#postgres === undefined) throw new Error("this stack has no Postgres");
+    return this.#postgres;
+  }
+
+  get hooks(): WebhookService {
+    if (this.#hooks === undefined) throw new Error("this stack has no webhook service");
+    return this.#hooks;
+  }
+
+  async start(): Promise<void> {
+    const { dir, chainId, options } = this;
+    if (options.postgres !== undefined) this.#postgres = await startPostgres(dir);
+    this.node = await startNode(dir, chainId);
+    if (options.contracts === "scenario") {
+      this.deploymentDir = path.join(dir, "deployment");
+      this.#forget = () => forgetChain(chainId);
+      hardhatRun(this.node.url, "indexer/test/scenario/run.ts", {
+        SCENARIO_OUT: this.deploymentDir,
+      });
+    } else {
+      const deployed = deployCareLedger(this.node.url, chainId);
+      this.deploymentDir = deployed.deploymentDir;
+      this.#forget = deployed.forget;
+    }
+    this.addresses = recordedAddresses(this.deploymentDir);
+    this.chain = new Chain(this.node.url, chainId, contractsOf(this.deploymentDir));
+    await options.seed?.(this.chain);
+    this.indexer = await startIndexer({
+      dir,
+      rpcUrl: this.node.url,
+      chainId,
+      deploymentDir: this.deploymentDir,
+      ...(this.#postgres === undefined
+        ? {}
+        : { databaseUrl: this.#postgres.url, schema: options.postgres?.schema }),
+    });
+    if (options.contracts === "scenario") await this.waitIndexed();
+    if (options.webhooks !== undefined) {
+      // The store shares the indexer's database (its DATABASE_URL), as in production.
+      this.#hooks = await startWebhooks({ dir, indexer: this.indexer, env: options.webhooks });
+    }
+    for (const receiver of options.receivers ?? []) await receiver.listen();
+  }
+
+  /** Stops whatever started (also after a start that failed half-way), services first. */
+  async stop(): Promise<void> {
+    await this.#hooks?.service.stop();
+    await this.indexer?.service.stop();
+    await this.node?.service.stop();
+    for (const receiver of this.options.receivers ?? []) await receiver.close();
+    this.#postgres?.stop();
+    this.#forget();
+  }
+
+  /** Waits until the indexer has indexed the node's current head. */
+  waitIndexed(): Promise<number> {
+    return waitIndexed(this.indexer, this.node.url);
+  }
+
+  /** The indexer's outbox, in chain order (every row: the tests stay far below the page limit). */
+  async outbox<T extends { id: string }>(): Promise<T[]> {
+    return (await getJson<{ events: T[] }>(`${this.indexer.url}/outbox?limit=5000`)).events;
+  }
+
+  async outboxIds(): Promise<string[]> {
+    return (await this.outbox()).map((e) => e.id);
+  }
+}
+
+/**
+ * The fixture of the indexer's tests: a node with CareLedger on it, the indexer and, when asked, Postgres
+ * and the webhook service, started in a `before` hook and stopped in an `after` hook of the `describe`
+ * that calls it (call it first there, so the file's own hooks run once the stack is up).
+ */
+export function useStack(options: StackOptions): Stack {
+  const stack = new Stack(options);
+  before(() => stack.start());
+  after(() => stack.stop());
+  return stack;
 }

@@ -4,10 +4,11 @@
  * for that attempt of that event id. `close()` takes it down (connections refused); `listen(port)`
  * brings it back on the same port.
  */
+import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 
 import { verifyDelivery, type CareLedgerEvent } from "../examples/receiver.ts";
-import { freePort } from "./harness.ts";
+import { freePort, waitFor } from "./harness.ts";
 
 export interface Received {
   id: string;
@@ -77,6 +78,22 @@ export class Receiver {
   /** Ids answered with a success. */
   delivered(): Set<string> {
     return new Set(this.received.filter((r) => r.ok).map((r) => r.id));
+  }
+
+  /**
+   * Waits until every event of `ids` was answered with a success, then checks that no other event was,
+   * that each ticket's attempts kept chain order and that every delivery's signature verified.
+   */
+  async deliveredExactly(ids: string[], what: string, timeoutMs: number): Promise<void> {
+    await waitFor(
+      what,
+      async () => (ids.every((id) => this.delivered().has(id)) ? true : undefined),
+      timeoutMs,
+      200,
+    );
+    assert.deepEqual([...this.delivered()].sort(), [...ids].sort());
+    assert.deepEqual(this.outOfOrder(), []);
+    assert.equal(this.verificationFailures, 0);
   }
 
   /**

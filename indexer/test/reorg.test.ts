@@ -5,29 +5,13 @@
  * event of the abandoned branch while it delivers every event of the new one.
  */
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 
-import { createSiweMessage } from "viem/siwe";
-
-import { verifyDelivery } from "../examples/receiver.ts";
-import { Chain, contractsOf, hashOf } from "./chain.ts";
-import {
-  deployCareLedger,
-  freePort,
-  getJson,
-  startIndexer,
-  startNode,
-  startPostgres,
-  startWebhooks,
-  tempDir,
-  testChainId,
-  waitFor,
-  waitIndexed,
-  type Indexer,
-  type Service,
-  type WebhookService,
-} from "./harness.ts";
+import type { EndpointView } from "../webhooks/endpoints.ts";
+import { hashOf } from "./chain.ts";
+import { getJson, testChainId, useStack, waitFor } from "./harness.ts";
+import { Receiver } from "./receiver.ts";
+import { registerEndpoint, sendJson, signIn } from "./siwe.ts";
 
 const ADMIN = 10;
 const AGENT = 11;
@@ -43,110 +27,63 @@ interface OutboxEvent {
 }
 
 describe("reorgs (Postgres)", () => {
-  const chainId = testChainId() + 1;
-  const dir = tempDir("reorg");
-  let node: { url: string; service: Service };
-  let postgres: { url: string; stop: () => void };
-  let forget: () => void = () => undefined;
-  let indexer: Indexer;
-  let hooks: WebhookService;
-  let chain: Chain;
-  let receiver: Server;
-  const received: string[] = [];
-  let secret = "";
+  const receiver = new Receiver();
+  const stack = useStack({
+    name: "reorg",
+    chainId: testChainId() + 1,
+    postgres: { schema: "careledger_reorg" },
+    seed: (chain) => chain.merchantWithAgent(1, ADMIN, AGENT, "merchant"),
+    webhooks: { WEBHOOK_CONFIRMATIONS: String(CONFIRMATIONS) },
+    receivers: [receiver],
+  });
+  /** Every delivery attempt's event id, in arrival order. */
+  const received = () => receiver.received.map((r) => r.id);
 
   before(async () => {
-    postgres = await startPostgres(dir);
-    node = await startNode(dir, chainId);
-    const deployed = deployCareLedger(node.url, chainId);
-    forget = deployed.forget;
-    chain = new Chain(node.url, chainId, contractsOf(deployed.deploymentDir));
-    await chain.desk(ADMIN, "registerMerchant", [chain.account(ADMIN).address, hashOf("merchant")]);
-    await chain.desk(ADMIN, "setAgent", [1, chain.account(AGENT).address, true]);
-    indexer = await startIndexer({
-      dir,
-      rpcUrl: node.url,
-      chainId,
-      deploymentDir: deployed.deploymentDir,
-      databaseUrl: postgres.url,
-      schema: "careledger_reorg",
-    });
-    hooks = await startWebhooks({
-      dir,
-      indexer,
-      env: { WEBHOOK_CONFIRMATIONS: String(CONFIRMATIONS) },
-    });
-    const port = await freePort();
-    receiver = createServer((req, res) => {
-      let body = "";
-      req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-      req.on("end", () => {
-        const event = verifyDelivery(secret, body, req.headers);
-        received.push(event.id);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(port, "127.0.0.1", resolve));
-    const { nonce } = await getJson<{ nonce: string }>(`${hooks.url}/siwe/nonce`);
-    const url = `http://127.0.0.1:${port}/hooks`;
-    const account = chain.account(ADMIN);
-    const message = createSiweMessage({
-      domain: new URL(hooks.url).host,
-      address: account.address,
-      statement: `Register webhook endpoint ${url} for CareLedger merchant 1`,
-      uri: hooks.url,
-      version: "1",
-      chainId,
-      nonce,
-    });
-    const response = await fetch(`${hooks.url}/endpoints`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
+    await registerEndpoint(stack.hooks.url, stack.chainId, stack.chain.account(ADMIN), 1, receiver);
+  });
+
+  const outbox = () => stack.outbox<OutboxEvent>();
+
+  /** The webhook store's delivery counts for merchant 1's one endpoint (its admin lists them). */
+  async function deliveryCounts(): Promise<EndpointView["deliveries"] | undefined> {
+    const answer = await sendJson<{ endpoints?: EndpointView[] }>(
+      `${stack.hooks.url}/endpoints/list`,
+      {
         merchantId: 1,
-        url,
-        message,
-        signature: await account.signMessage({ message }),
-      }),
-    });
-    assert.equal(response.status, 201);
-    secret = ((await response.json()) as { secret: string }).secret;
-  });
-
-  after(async () => {
-    await hooks?.service.stop();
-    await indexer?.service.stop();
-    await node?.service.stop();
-    receiver?.closeAllConnections();
-    receiver?.close();
-    postgres?.stop();
-    forget();
-  });
-
-  const outbox = async () =>
-    (await getJson<{ events: OutboxEvent[] }>(`${indexer.url}/outbox?limit=5000`)).events;
+        ...(await signIn(
+          stack.hooks.url,
+          stack.chainId,
+          stack.chain.account(ADMIN),
+          "List webhook endpoints of CareLedger merchant 1",
+        )),
+      },
+    );
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    return answer.body.endpoints?.[0]?.deliveries;
+  }
 
   it("follows the new branch in its tables and never notifies the abandoned one", async () => {
     // A confirmed ticket before the fork: delivered.
-    await chain.desk(ALICE, "openTicket", [1, hashOf("order 0"), hashOf("ticket 0"), 1]);
-    await chain.mine(CONFIRMATIONS + 1);
-    await waitIndexed(indexer, node.url);
+    await stack.chain.desk(ALICE, "openTicket", [1, hashOf("order 0"), hashOf("ticket 0"), 1]);
+    await stack.chain.mine(CONFIRMATIONS + 1);
+    await stack.waitIndexed();
     const before = await outbox();
     assert.equal(before.length, 1);
     await waitFor(
       "the pre-fork event",
-      async () => (received.includes(before[0]!.id) ? true : undefined),
+      async () => (received().includes(before[0]!.id) ? true : undefined),
       60_000,
     );
 
     // Branch A: Alice opens ticket 2, an agent answers it (3 events), indexed but never confirmed.
-    const snapshot = await chain.public.request({
+    const snapshot = await stack.chain.public.request({
       method: "evm_snapshot" as never,
       params: [] as never,
     });
-    await chain.desk(ALICE, "openTicket", [1, hashOf("order A"), hashOf("ticket A"), 3]);
-    await chain.desk(AGENT, "postMessage", [2n, hashOf("answer A")]);
-    await waitIndexed(indexer, node.url);
+    await stack.chain.desk(ALICE, "openTicket", [1, hashOf("order A"), hashOf("ticket A"), 3]);
+    await stack.chain.desk(AGENT, "postMessage", [2n, hashOf("answer A")]);
+    await stack.waitIndexed();
     const branchA = (await outbox()).filter((e) => !before.some((b) => b.id === e.id));
     assert.deepEqual(
       branchA.map((e) => e.type),
@@ -154,17 +91,20 @@ describe("reorgs (Postgres)", () => {
     );
     const ticketA = await getJson<{
       ticket: { customer: string; priority: number; status: number };
-    }>(`${indexer.url}/tickets/2`);
-    assert.equal(ticketA.ticket.customer, chain.account(ALICE).address.toLowerCase());
+    }>(`${stack.indexer.url}/tickets/2`);
+    assert.equal(ticketA.ticket.customer, stack.chain.account(ALICE).address.toLowerCase());
 
     // Revert, and mine branch B: Bob opens ticket 2 instead, with another priority, then enough blocks.
     assert.equal(
-      await chain.public.request({ method: "evm_revert" as never, params: [snapshot] as never }),
+      await stack.chain.public.request({
+        method: "evm_revert" as never,
+        params: [snapshot] as never,
+      }),
       true,
     );
-    await chain.desk(BOB, "openTicket", [1, hashOf("order B"), hashOf("ticket B"), 0]);
-    await chain.mine(CONFIRMATIONS + 3);
-    await waitIndexed(indexer, node.url);
+    await stack.chain.desk(BOB, "openTicket", [1, hashOf("order B"), hashOf("ticket B"), 0]);
+    await stack.chain.mine(CONFIRMATIONS + 3);
+    await stack.waitIndexed();
 
     const ticketB = await waitFor(
       "ticket 2 from branch B",
@@ -172,8 +112,8 @@ describe("reorgs (Postgres)", () => {
         const t = await getJson<{
           ticket: { customer: string; priority: number; status: number; messageCount: number };
           timeline: { kind: string }[];
-        }>(`${indexer.url}/tickets/2`);
-        return t.ticket.customer === chain.account(BOB).address.toLowerCase() ? t : undefined;
+        }>(`${stack.indexer.url}/tickets/2`);
+        return t.ticket.customer === stack.chain.account(BOB).address.toLowerCase() ? t : undefined;
       },
       60_000,
     );
@@ -200,13 +140,25 @@ describe("reorgs (Postgres)", () => {
 
     await waitFor(
       "branch B's event delivered",
-      async () => (received.includes(branchB.id) ? true : undefined),
+      async () => (received().includes(branchB.id) ? true : undefined),
       60_000,
     );
-    // A little longer: nothing of branch A may arrive late either.
-    await new Promise((r) => setTimeout(r, 1_500));
-    assert.deepEqual([...new Set(received)].sort(), [before[0]!.id, branchB.id].sort());
+    // Nothing of branch A may arrive late either. The worker sends only the deliveries in its store, and
+    // fans out only outbox rows, which hold nothing of branch A any more (asserted above): once the store
+    // has nothing left to send (no delivery pending or parked), what the receiver got is final. The
+    // store must hold exactly the two events, both delivered.
+    const counts = await waitFor(
+      "the worker to have no delivery left to send",
+      async () => {
+        const c = await deliveryCounts();
+        return c !== undefined && c.pending === 0 && c.parked === 0 ? c : undefined;
+      },
+      60_000,
+    );
+    assert.deepEqual(counts, { pending: 0, delivered: 2, parked: 0 });
+    assert.deepEqual([...new Set(received())].sort(), [before[0]!.id, branchB.id].sort());
     for (const a of branchA)
-      assert.ok(!received.includes(a.id), `${a.id} of the abandoned branch was delivered`);
+      assert.ok(!received().includes(a.id), `${a.id} of the abandoned branch was delivered`);
+    assert.equal(receiver.verificationFailures, 0);
   });
 });

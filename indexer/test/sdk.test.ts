@@ -6,11 +6,10 @@
  * falls back to the logs and still gives the same answers.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 
 import {
+  addressesFromIgnition,
   connect,
   customerTickets,
   merchantQueue,
@@ -20,58 +19,30 @@ import {
   type CareLedgerClient,
 } from "careledger";
 import { JsonRpcProvider } from "ethers";
-import type { Address } from "viem";
 
-import {
-  forgetChain,
-  hardhatRun,
-  startIndexer,
-  startNode,
-  tempDir,
-  testChainId,
-  waitIndexed,
-  type Indexer,
-  type Service,
-} from "./harness.ts";
+import { testChainId, useStack } from "./harness.ts";
 
 describe("the SDK reading from the indexer", () => {
-  // Another id than the consistency test's, in case both run at once.
-  const chainId = testChainId() + 1;
-  const dir = tempDir("sdk");
-  const deploymentDir = path.join(dir, "deployment");
-  let node: { url: string; service: Service };
-  let indexer: Indexer;
+  const stack = useStack({
+    name: "sdk",
+    // Another id than the consistency test's, in case both run at once.
+    chainId: testChainId() + 1,
+    contracts: "scenario",
+  });
   let addresses: CareLedgerAddresses;
   let logs: CareLedgerClient;
   let indexed: CareLedgerClient;
   const fallbacks: string[] = [];
+  const chainId = stack.chainId;
 
-  const provider = () => new JsonRpcProvider(node.url, chainId, { staticNetwork: true });
+  const provider = () => new JsonRpcProvider(stack.node.url, chainId, { staticNetwork: true });
 
   before(async () => {
-    node = await startNode(dir, chainId);
-    hardhatRun(node.url, "indexer/test/scenario/run.ts", { SCENARIO_OUT: deploymentDir });
-    const recorded = JSON.parse(
-      readFileSync(path.join(deploymentDir, "deployed_addresses.json"), "utf8"),
-    ) as Record<string, Address>;
-    addresses = {
-      forwarder: recorded["CareLedger#Forwarder"]!,
-      supportDesk: recorded["CareLedger#SupportDesk"]!,
-      refundEscrow: recorded["CareLedger#RefundEscrow"]!,
-      feedbackAttestations: recorded["CareLedger#FeedbackAttestations"]!,
-    };
-    indexer = await startIndexer({ dir, rpcUrl: node.url, chainId, deploymentDir });
-    await waitIndexed(indexer, node.url);
+    addresses = addressesFromIgnition(stack.addresses);
     logs = await connect(provider(), chainId, addresses);
     indexed = await connect(provider(), chainId, addresses, {
-      indexer: { indexerUrl: indexer.url, onFallback: (reason) => fallbacks.push(reason) },
+      indexer: { indexerUrl: stack.indexer.url, onFallback: (reason) => fallbacks.push(reason) },
     });
-  });
-
-  after(async () => {
-    await indexer?.service.stop();
-    await node?.service.stop();
-    forgetChain(chainId);
   });
 
   it("gives every ticket's timeline exactly as the log scan does", async () => {
@@ -124,7 +95,10 @@ describe("the SDK reading from the indexer", () => {
   it("falls back to the logs, with the same answers, when the indexer's URL is wrong", async () => {
     const reasons: string[] = [];
     const wrong = await connect(provider(), chainId, addresses, {
-      indexer: { indexerUrl: `${indexer.url}/nothing-here`, onFallback: (r) => reasons.push(r) },
+      indexer: {
+        indexerUrl: `${stack.indexer.url}/nothing-here`,
+        onFallback: (r) => reasons.push(r),
+      },
     });
     const customer = await logs.desk.customerOf(1);
     assert.deepStrictEqual(await ticketTimeline(wrong, 1), await ticketTimeline(logs, 1));

@@ -1,4 +1,6 @@
 /** Sign-In with Ethereum for the tests: a nonce from the webhook service, a message, its signature. */
+import assert from "node:assert/strict";
+
 import type { Hex } from "viem";
 import type { HDAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
@@ -47,4 +49,30 @@ export async function sendJson<T>(
   });
   const text = await response.text();
   return { status: response.status, body: (text === "" ? {} : JSON.parse(text)) as T };
+}
+
+/**
+ * Registers `receiver` as a webhook endpoint of merchant `merchantId`, signed in as `account` (the
+ * merchant's admin or an agent); keeps the endpoint's secret on the receiver and returns its id.
+ */
+export async function registerEndpoint(
+  serviceUrl: string,
+  chainId: number,
+  account: HDAccount,
+  merchantId: number,
+  receiver: { url: string; secret: string },
+): Promise<string> {
+  const answer = await sendJson<{ id: string; secret: string }>(`${serviceUrl}/endpoints`, {
+    merchantId,
+    url: receiver.url,
+    ...(await signIn(
+      serviceUrl,
+      chainId,
+      account,
+      `Register webhook endpoint ${receiver.url} for CareLedger merchant ${merchantId}`,
+    )),
+  });
+  assert.equal(answer.status, 201, JSON.stringify(answer.body));
+  receiver.secret = answer.body.secret;
+  return answer.body.id;
 }
