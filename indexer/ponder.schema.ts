@@ -239,12 +239,7 @@ export const compensation = onchainTable(
     credited: t.boolean(),
     createdAt: t.bigint().notNull(),
   }),
-  (table) => ({
-    ticketIdx: index().on(table.ticketId),
-    // A merchant's refunds in id order (`/merchants/:id/refunds`), and only its open ones (`?open=1`).
-    merchantIdx: index().on(table.merchantId, table.id),
-    merchantOpenIdx: index().on(table.merchantId, table.locked, table.id),
-  }),
+  (table) => ({ ticketIdx: index().on(table.ticketId), merchantIdx: index().on(table.merchantId) }),
 );
 
 /** A feedback record (`getFeedback`); an amendment is a new record superseding the old. */
@@ -262,12 +257,7 @@ export const feedback = onchainTable(
     supersededBy: t.bigint().notNull(),
     createdAt: t.bigint().notNull(),
   }),
-  (table) => ({
-    ticketIdx: index().on(table.ticketId),
-    // A merchant's refunds in id order (`/merchants/:id/refunds`), and only its open ones (`?open=1`).
-    merchantIdx: index().on(table.merchantId, table.id),
-    merchantOpenIdx: index().on(table.merchantId, table.locked, table.id),
-  }),
+  (table) => ({ ticketIdx: index().on(table.ticketId), merchantIdx: index().on(table.merchantId) }),
 );
 
 /**
