@@ -1,5 +1,6 @@
 /** The app's logic without a browser: formatting, validation, error sentences, the notes vault, the queue. */
 import {
+  RefundStatus,
   RefundEscrow__factory,
   SupportDesk__factory,
   TicketStatus,
@@ -9,7 +10,7 @@ import { parseEther } from "ethers";
 import { describe, expect, it } from "vitest";
 
 import { configFrom } from "../src/lib/config.ts";
-import { isBreached, nextDeadline, type TicketRow } from "../src/lib/data.ts";
+import { isBreached, nextDeadline, openRefundState, type TicketRow } from "../src/lib/data.ts";
 import { describeFailure, isUserRejection } from "../src/lib/errors.ts";
 import {
   deadlineView,
@@ -202,6 +203,35 @@ describe("merchant queue", () => {
     );
     expect(isBreached({ status: TicketStatus.Escalated, nextDeadline: null }, 0)).toBe(true);
     expect(isBreached({ status: TicketStatus.Escalated, nextDeadline: 500 }, 100)).toBe(true);
+  });
+});
+
+describe("open refunds", () => {
+  // 2026-01-01 00:00 UTC.
+  const due = 1_767_225_600;
+
+  it("says when the merchant's answer is due, and that anyone may execute it once it is late", () => {
+    const refund = { status: RefundStatus.Requested, deadline: due };
+    expect(openRefundState(refund, due)).toBe("answer due 2026-01-01 00:00 UTC");
+    expect(openRefundState(refund, due + 1)).toBe(
+      "answer was due 2026-01-01 00:00 UTC: anyone may now execute it",
+    );
+  });
+
+  it("says until when a rejection may be disputed, and that anyone may finalize it after", () => {
+    const refund = { status: RefundStatus.Rejected, deadline: due };
+    expect(openRefundState(refund, due)).toBe(
+      "rejected; the customer may dispute until 2026-01-01 00:00 UTC",
+    );
+    expect(openRefundState(refund, due + 1)).toBe(
+      "rejected; the dispute window closed 2026-01-01 00:00 UTC: anyone may finalize it",
+    );
+  });
+
+  it("says a disputed refund waits for the arbiter", () => {
+    expect(openRefundState({ status: RefundStatus.Disputed, deadline: null }, due)).toBe(
+      "disputed: the arbiter decides",
+    );
   });
 });
 

@@ -5,10 +5,11 @@ import {
   TicketStatus,
   toTicketStatus,
   type CareLedgerClient,
+  type MerchantRefund,
   type TicketSummary,
 } from "careledger";
 
-import { ACTIVE_STATUSES } from "./format.ts";
+import { ACTIVE_STATUSES, formatTime } from "./format.ts";
 
 /** A ticket as the views show it. */
 export interface TicketRow {
@@ -94,6 +95,32 @@ export function isBreached(
     ticket.status === TicketStatus.Escalated ||
     (ticket.nextDeadline !== null && ticket.nextDeadline < now)
   );
+}
+
+/**
+ * What an open refund (the package's `merchantRefunds` with `open`) waits for, in words for the console.
+ * Past its deadline a refund is still open until someone acts, and the words say who may.
+ */
+export function openRefundState(
+  refund: Pick<MerchantRefund, "status" | "deadline">,
+  now: number,
+): string {
+  const { status, deadline } = refund;
+  const passed = deadline !== null && deadline < now;
+  switch (status) {
+    case RefundStatus.Requested:
+      return passed
+        ? `answer was due ${formatTime(deadline)}: anyone may now execute it`
+        : `answer due ${deadline === null ? "—" : formatTime(deadline)}`;
+    case RefundStatus.Rejected:
+      return passed
+        ? `rejected; the dispute window closed ${formatTime(deadline)}: anyone may finalize it`
+        : `rejected; the customer may dispute until ${deadline === null ? "—" : formatTime(deadline)}`;
+    case RefundStatus.Disputed:
+      return "disputed: the arbiter decides";
+    default:
+      return RefundStatus[status];
+  }
 }
 
 /** The refunds of ticket `ticketId` (or of all tickets in `ticketIds`), oldest first. */

@@ -4,7 +4,6 @@
  * report with its charts.
  */
 import {
-  RefundStatus,
   merchantQueue,
   merchantRefunds,
   merchantReport,
@@ -15,8 +14,8 @@ import { Contract, ZeroAddress, isAddress, parseUnits } from "ethers";
 import { useState, type ReactNode } from "react";
 
 import { Address, Deadline, Field, TxStatus, useTx } from "../components.tsx";
-import { isBreached } from "../lib/data.ts";
-import { formatEth, formatTime, priorityLabel, statusLabel } from "../lib/format.ts";
+import { isBreached, openRefundState } from "../lib/data.ts";
+import { formatEth, priorityLabel, statusLabel } from "../lib/format.ts";
 import { useBlock, useChainRead, useNow } from "../lib/hooks.ts";
 import { useSession } from "../lib/session.tsx";
 import { checkAddress, checkAmount, parseAmount } from "../lib/validate.ts";
@@ -101,24 +100,6 @@ export function MerchantConsole({ merchantId }: { merchantId: number }): ReactNo
   );
 }
 
-/** What an open refund waits for, in words. */
-function refundState(refund: MerchantRefund, now: number): string {
-  switch (refund.status) {
-    case RefundStatus.Requested:
-      return refund.deadline !== null && refund.deadline < now
-        ? `answer was due ${formatTime(refund.deadline)}: anyone may now execute it`
-        : `answer due ${formatTime(refund.deadline ?? 0)}`;
-    case RefundStatus.Rejected:
-      return refund.deadline !== null && refund.deadline < now
-        ? `rejected; the dispute window closed ${formatTime(refund.deadline)}: anyone may finalize it`
-        : `rejected; the customer may dispute until ${formatTime(refund.deadline ?? 0)}`;
-    case RefundStatus.Disputed:
-      return "disputed: the arbiter decides";
-    default:
-      return RefundStatus[refund.status];
-  }
-}
-
 /** The refunds that still hold part of the reserve: awaiting an answer, a dispute, or the arbiter. */
 function OpenRefunds({
   merchantId,
@@ -148,7 +129,7 @@ function OpenRefunds({
                   {String(refund.amount)} units of <Address address={refund.token} />
                 </>
               )}
-              , {refundState(refund, now)}
+              , {openRefundState(refund, now)}
             </li>
           ))}
         </ul>
