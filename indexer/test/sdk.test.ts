@@ -139,6 +139,21 @@ describe("the SDK reading from the indexer", () => {
     assert.deepEqual(fallbacks, []);
   });
 
+  it("answers a bad merchant id, limit or open flag on the refunds route with 400", async () => {
+    for (const query of [
+      "x/refunds",
+      "1/refunds?limit=0",
+      "1/refunds?limit=1001",
+      "1/refunds?open=2",
+    ]) {
+      const answer = await fetch(`${indexer.url}/merchants/${query}`);
+      assert.equal(answer.status, 400, query);
+      assert.deepEqual(await answer.json(), {
+        error: "merchant id and limit must be positive integers, open 0 or 1",
+      });
+    }
+  });
+
   it("gives every customer's tickets exactly as the log scan does", async () => {
     const count = Number(await logs.desk.ticketCount());
     const customers = new Set<string>();
