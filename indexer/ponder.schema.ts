@@ -204,7 +204,12 @@ export const refund = onchainTable(
     requestedAt: t.bigint().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
-  (table) => ({ ticketIdx: index().on(table.ticketId), merchantIdx: index().on(table.merchantId) }),
+  (table) => ({
+    ticketIdx: index().on(table.ticketId),
+    // A merchant's refunds in id order (`/merchants/:id/refunds`), and only its open ones (`?open=1`).
+    merchantIdx: index().on(table.merchantId, table.id),
+    merchantOpenIdx: index().on(table.merchantId, table.locked, table.id),
+  }),
 );
 
 /** A merchant's reserve in one token (`reserveOf`, `lockedOf`) and what went through it. */

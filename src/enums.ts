@@ -48,3 +48,12 @@ export function toTicketStatus(value: bigint | number): TicketStatus {
   }
   return index as TicketStatus;
 }
+
+/** Converts an on-chain refund status number (a `bigint` from ethers) into a `RefundStatus`. */
+export function toRefundStatus(value: bigint | number): RefundStatus {
+  const index = Number(value);
+  if (!Number.isInteger(index) || index < RefundStatus.None || index > RefundStatus.Cancelled) {
+    throw new CareLedgerError(`${String(value)} is not a refund status`);
+  }
+  return index as RefundStatus;
+}

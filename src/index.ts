@@ -40,6 +40,7 @@ export {
   type TicketListOptions,
   type TicketSummary,
 } from "./tickets.js";
+export { merchantRefunds, type MerchantRefund, type RefundListOptions } from "./refunds.js";
 export { ticketTimeline, type TimelineEntry, type TimelineKind } from "./timeline.js";
 export {
   merchantReport,

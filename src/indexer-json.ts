@@ -5,7 +5,8 @@
  */
 import { getAddress } from "ethers";
 
-import { toTicketStatus } from "./enums.js";
+import { toRefundStatus, toTicketStatus } from "./enums.js";
+import type { MerchantRefund } from "./refunds.js";
 import type { MerchantReport } from "./report.js";
 import type { TicketSummary } from "./tickets.js";
 import type { TimelineEntry, TimelineKind } from "./timeline.js";
@@ -172,4 +173,34 @@ export function ticketSummaryFromJson(value: unknown): TicketSummary {
 /** `GET /merchants/:id/queue` and `GET /customers/:address/tickets`: their `tickets`. */
 export function ticketsFromJson(value: unknown): TicketSummary[] {
   return array(object(value, "the answer").tickets, "tickets").map(ticketSummaryFromJson);
+}
+
+function bool(value: unknown, what: string): boolean {
+  if (typeof value !== "boolean") throw new Error(`${what} is not a boolean`);
+  return value;
+}
+
+/** One row of the indexer's `refund` table, as `GET /merchants/:id/refunds` sends it. */
+export function merchantRefundFromJson(value: unknown): MerchantRefund {
+  const r = object(value, "a refund");
+  // The table books "no deadline" as 0, as `getRefund` does; the SDK says null.
+  const deadline = num(r.deadline, "deadline");
+  return {
+    id: big(r.id, "id"),
+    ticketId: big(r.ticketId, "ticketId"),
+    merchantId: num(r.merchantId, "merchantId"),
+    customer: getAddress(str(r.customer, "customer")),
+    token: getAddress(str(r.token, "token")),
+    amount: big(r.amount, "amount"),
+    status: toRefundStatus(num(r.status, "status")),
+    deadline: deadline === 0 ? null : deadline,
+    issued: bool(r.issued, "issued"),
+    reasonHash: str(r.reasonHash, "reasonHash"),
+    requestedAt: num(r.requestedAt, "requestedAt"),
+  };
+}
+
+/** `GET /merchants/:id/refunds`: its `refunds`. */
+export function refundsFromJson(value: unknown): MerchantRefund[] {
+  return array(object(value, "the answer").refunds, "refunds").map(merchantRefundFromJson);
 }

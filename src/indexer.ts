@@ -3,7 +3,7 @@ import { providerOf } from "./client.js";
 
 /**
  * Where the SDK's history reads (`ticketTimeline`, `merchantReport`, `merchantQueue`,
- * `customerTickets`) may be answered from: CareLedger's indexer (the repository's `indexer/`, Ponder).
+ * `customerTickets`, `merchantRefunds`) may be answered from: CareLedger's indexer (the repository's `indexer/`, Ponder).
  * Without it, or whenever the indexer cannot be trusted for a read, the SDK rebuilds the answer from the
  * chain's logs and views, as it always did.
  */

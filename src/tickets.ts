@@ -41,7 +41,7 @@ export interface TicketListOptions {
 }
 
 /** The largest `limit` the indexer's routes accept; a larger one is answered from logs. */
-const MAX_LIMIT = 1_000;
+export const MAX_LIMIT = 1_000;
 
 /** States in which the desk's clocks run: the merchant still owes the customer something. */
 const QUEUE_STATES = new Set([
@@ -52,11 +52,16 @@ const QUEUE_STATES = new Set([
 ]);
 
 /** Whether the indexer may answer: the whole history (it holds no other), a limit it serves. */
-function indexerServes(client: CareLedgerClient, options: TicketListOptions, limit: number) {
+export function indexerServes(
+  client: CareLedgerClient,
+  options: { fromBlock?: number },
+  limit: number,
+): boolean {
   return limit <= MAX_LIMIT && wholeHistory(client, options.fromBlock);
 }
 
-function checkLimit(limit: number): number {
+/** `limit` if it is a positive integer; a `RangeError` otherwise (every list function checks it alike). */
+export function checkLimit(limit: number): number {
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new RangeError(`limit must be a positive integer, got ${limit}`);
   }

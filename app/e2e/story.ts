@@ -171,6 +171,14 @@ async function main(): Promise<void> {
       async () => {
         await customer.getByRole("button", { name: "Request refund" }).click();
         await shows(customer, ".refunds", "Refund #1: 0.05 ETH — Requested");
+        // The console lists it among the open refunds (merchantRefunds), linked to its ticket.
+        await merchant.goto(`${appUrl}#/merchant/1`);
+        await shows(
+          merchant,
+          "section[aria-labelledby=refund-requests]",
+          `Refund #1 on ticket #${ticketId}: 0.05 ETH, answer due `,
+        );
+        await merchant.getByRole("link", { name: `Refund #1 on ticket #${ticketId}` }).click();
         await merchant.getByRole("button", { name: "Approve refund #1" }).click();
         await shows(customer, ".refunds", "Refund #1: 0.05 ETH — Paid");
         assert.equal(formatEther(await provider.getBalance(dan.address)), "0.05");
@@ -216,6 +224,11 @@ async function main(): Promise<void> {
       await merchant.goto(`${appUrl}#/merchant/1`);
       await shows(merchant, "[data-testid=eth-reserve]", "0.95 ETH");
       await shows(merchant, "#queue", "Queue (2)");
+      await shows(
+        merchant,
+        "section[aria-labelledby=refund-requests]",
+        "No refund waits for an answer.",
+      );
     });
 
     // The README's pictures: each view, desktop and phone.

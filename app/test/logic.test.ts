@@ -1,5 +1,6 @@
 /** The app's logic without a browser: formatting, validation, error sentences, the notes vault, the queue. */
 import {
+  RefundStatus,
   RefundEscrow__factory,
   SupportDesk__factory,
   TicketStatus,
@@ -9,7 +10,7 @@ import { parseEther } from "ethers";
 import { describe, expect, it } from "vitest";
 
 import { configFrom } from "../src/lib/config.ts";
-import { isBreached, nextDeadline, queueOrder, type TicketRow } from "../src/lib/data.ts";
+import { isBreached, nextDeadline, openRefundState, type TicketRow } from "../src/lib/data.ts";
 import { describeFailure, isUserRejection } from "../src/lib/errors.ts";
 import {
   deadlineView,
@@ -159,7 +160,7 @@ describe("notes vault", () => {
   });
 });
 
-describe("merchant queue", () => {
+describe("ticket deadlines", () => {
   const ticket = (
     id: number,
     status: TicketStatus,
@@ -181,18 +182,56 @@ describe("merchant queue", () => {
     openedAt: 0,
   });
 
-  it("puts the nearest deadline first, breaches before, finished tickets out", () => {
-    const tickets = [
-      ticket(1, TicketStatus.Open, 500, 9000),
-      ticket(2, TicketStatus.InProgress, 100, 800, true),
-      ticket(3, TicketStatus.Resolved, 50, 60, true),
-      ticket(4, TicketStatus.Open, 90, 9000),
-      ticket(5, TicketStatus.AwaitingCustomer, 10, 20, true),
-    ];
-    expect(queueOrder(tickets).map((t) => Number(t.id))).toEqual([4, 1, 2, 5]);
-    expect(nextDeadline(tickets[1]!)).toBe(800);
-    expect(isBreached(tickets[3]!, 91)).toBe(true);
-    expect(isBreached(tickets[3]!, 90)).toBe(false);
+  it("runs against the first response until it is given, then the resolution, none when finished", () => {
+    expect(nextDeadline(ticket(1, TicketStatus.Open, 500, 9000))).toBe(500);
+    expect(nextDeadline(ticket(2, TicketStatus.InProgress, 100, 800, true))).toBe(800);
+    expect(nextDeadline(ticket(3, TicketStatus.Resolved, 50, 60, true))).toBe(0);
+    expect(nextDeadline(ticket(5, TicketStatus.AwaitingCustomer, 10, 20, true))).toBe(0);
+  });
+});
+
+describe("merchant queue", () => {
+  it("marks a ticket breached once its next deadline has passed, not at the deadline itself", () => {
+    const queued = { status: TicketStatus.Open, nextDeadline: 90 };
+    expect(isBreached(queued, 90)).toBe(false);
+    expect(isBreached(queued, 91)).toBe(true);
+  });
+
+  it("never marks a ticket without a running deadline, unless the customer escalated it", () => {
+    expect(isBreached({ status: TicketStatus.AwaitingCustomer, nextDeadline: null }, 1e12)).toBe(
+      false,
+    );
+    expect(isBreached({ status: TicketStatus.Escalated, nextDeadline: null }, 0)).toBe(true);
+    expect(isBreached({ status: TicketStatus.Escalated, nextDeadline: 500 }, 100)).toBe(true);
+  });
+});
+
+describe("open refunds", () => {
+  // 2026-01-01 00:00 UTC.
+  const due = 1_767_225_600;
+
+  it("says when the merchant's answer is due, and that anyone may execute it once it is late", () => {
+    const refund = { status: RefundStatus.Requested, deadline: due };
+    expect(openRefundState(refund, due)).toBe("answer due 2026-01-01 00:00 UTC");
+    expect(openRefundState(refund, due + 1)).toBe(
+      "answer was due 2026-01-01 00:00 UTC: anyone may now execute it",
+    );
+  });
+
+  it("says until when a rejection may be disputed, and that anyone may finalize it after", () => {
+    const refund = { status: RefundStatus.Rejected, deadline: due };
+    expect(openRefundState(refund, due)).toBe(
+      "rejected; the customer may dispute until 2026-01-01 00:00 UTC",
+    );
+    expect(openRefundState(refund, due + 1)).toBe(
+      "rejected; the dispute window closed 2026-01-01 00:00 UTC: anyone may finalize it",
+    );
+  });
+
+  it("says a disputed refund waits for the arbiter", () => {
+    expect(openRefundState({ status: RefundStatus.Disputed, deadline: null }, due)).toBe(
+      "disputed: the arbiter decides",
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The SDK with an indexer: after the demo's day and a second merchant's (test/scenario/run.ts) on a local
- * node, `connect(..., { indexer })` answers every ticket's timeline, both merchants' reports and queues
- * and every customer's tickets from the indexer, and each answer is deep-equal (bigints, checksummed
+ * node, `connect(..., { indexer })` answers every ticket's timeline, both merchants' reports, queues and
+ * refunds and every customer's tickets from the indexer, and each answer is deep-equal (bigints, checksummed
  * addresses, enums) to what the same SDK rebuilds from the logs without one. With a wrong URL every read
  * falls back to the logs and still gives the same answers.
  */
@@ -13,7 +13,9 @@ import {
   connect,
   customerTickets,
   merchantQueue,
+  merchantRefunds,
   merchantReport,
+  RefundStatus,
   ticketTimeline,
   type CareLedgerAddresses,
   type CareLedgerClient,
@@ -79,6 +81,50 @@ describe("the SDK reading from the indexer", () => {
     assert.deepEqual(fallbacks, []);
   });
 
+  it("gives each merchant's refunds, all and open ones, exactly as the log scan does", async () => {
+    const open = new Set<RefundStatus>();
+    let listed = 0;
+    for (const id of [1, 2]) {
+      const all = await merchantRefunds(logs, id, { limit: 1000 });
+      const unsettled = await merchantRefunds(logs, id, { open: true });
+      listed += all.length;
+      for (const refund of unsettled) open.add(refund.status);
+      assert.deepStrictEqual(
+        await merchantRefunds(indexed, id, { limit: 1000 }),
+        all,
+        `merchant ${id}`,
+      );
+      assert.deepStrictEqual(
+        await merchantRefunds(indexed, id, { open: true }),
+        unsettled,
+        `merchant ${id}'s open refunds`,
+      );
+      assert.deepStrictEqual(await merchantRefunds(indexed, id, { limit: 2 }), all.slice(0, 2));
+    }
+    // The scenario leaves refunds in every open state, and settles others: the filter had work to do.
+    assert.ok(listed >= 8, `${listed} refunds listed`);
+    assert.deepEqual(
+      [...open].sort(),
+      [RefundStatus.Requested, RefundStatus.Rejected, RefundStatus.Disputed].sort(),
+    );
+    assert.deepEqual(fallbacks, []);
+  });
+
+  it("answers a bad merchant id, limit or open flag on the refunds route with 400", async () => {
+    for (const query of [
+      "x/refunds",
+      "1/refunds?limit=0",
+      "1/refunds?limit=1001",
+      "1/refunds?open=2",
+    ]) {
+      const answer = await fetch(`${indexer.url}/merchants/${query}`);
+      assert.equal(answer.status, 400, query);
+      assert.deepEqual(await answer.json(), {
+        error: "merchant id and limit must be positive integers, open 0 or 1",
+      });
+    }
+  });
+
   it("gives every customer's tickets exactly as the log scan does", async () => {
     const count = Number(await logs.desk.ticketCount());
     const customers = new Set<string>();
@@ -108,6 +154,10 @@ describe("the SDK reading from the indexer", () => {
       await customerTickets(wrong, customer),
       await customerTickets(logs, customer),
     );
-    assert.equal(reasons.length, 4, reasons.join("\n"));
+    assert.deepStrictEqual(
+      await merchantRefunds(wrong, 2, { open: true }),
+      await merchantRefunds(logs, 2, { open: true }),
+    );
+    assert.equal(reasons.length, 5, reasons.join("\n"));
   });
 });

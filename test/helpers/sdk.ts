@@ -5,6 +5,7 @@ import {
   customerTickets,
   makeCommitment,
   merchantQueue,
+  merchantRefunds,
   merchantReport,
   ticketTimeline,
   type CareLedgerAddresses,
@@ -58,8 +59,8 @@ export async function openTicket(
 }
 
 /**
- * Every history read the indexer can answer (merchant 1's report and queue, the fixture customer's
- * tickets, ticket `ticketId`'s timeline), through `client`: what a test compares between two ways of
+ * Every history read the indexer can answer (merchant 1's report, queue and open refunds, the fixture
+ * customer's tickets, ticket `ticketId`'s timeline), through `client`: what a test compares between two ways of
  * reading.
  */
 export async function readAll(
@@ -72,5 +73,6 @@ export async function readAll(
     report: await merchantReport(client, 1),
     queue: await merchantQueue(client, 1),
     tickets: await customerTickets(client, fixture.customer.address),
+    refunds: await merchantRefunds(client, 1, { open: true }),
   };
 }

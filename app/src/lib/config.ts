@@ -9,8 +9,8 @@ export interface AppConfig {
   /** Set: customers' actions go through this relayer and cost them no gas. */
   relayerUrl: string | undefined;
   /**
-   * Set: CareLedger's indexer (`indexer/`), which answers timelines, reports and ticket lists while it is
-   * up to date with the chain; unset, unreachable or behind: the app rebuilds them from logs.
+   * Set: CareLedger's indexer (`indexer/`), which answers timelines, reports, ticket lists and the
+   * console's open refunds while it is up to date with the chain; unset, unreachable or behind: the app rebuilds them from logs.
    */
   indexerUrl: string | undefined;
 }

@@ -5,9 +5,11 @@ import {
   TicketStatus,
   toTicketStatus,
   type CareLedgerClient,
+  type MerchantRefund,
+  type TicketSummary,
 } from "careledger";
 
-import { ACTIVE_STATUSES } from "./format.ts";
+import { ACTIVE_STATUSES, formatTime } from "./format.ts";
 
 /** A ticket as the views show it. */
 export interface TicketRow {
@@ -58,24 +60,6 @@ async function ticketRow(
   };
 }
 
-async function rowsOf(
-  client: CareLedgerClient,
-  logs: readonly { args: { ticketId: bigint }; blockNumber: number }[],
-): Promise<TicketRow[]> {
-  const times = new Map<number, Promise<number>>();
-  const timeOf = (block: number): Promise<number> => {
-    let time = times.get(block);
-    if (time === undefined) {
-      time = client.desk.runner!.provider!.getBlock(block).then((b) => b?.timestamp ?? 0);
-      times.set(block, time);
-    }
-    return time;
-  };
-  return Promise.all(
-    logs.map(async (log) => ticketRow(client, log.args.ticketId, await timeOf(log.blockNumber))),
-  );
-}
-
 const fromBlock = (client: CareLedgerClient): number => client.addresses.deploymentBlock ?? 0;
 
 /**
@@ -90,18 +74,6 @@ export async function customerTickets(
   return Promise.all(tickets.map((ticket) => ticketRow(client, ticket.id, ticket.openedAt)));
 }
 
-/** All of merchant `merchantId`'s tickets, in the order they were opened. */
-export async function merchantTickets(
-  client: CareLedgerClient,
-  merchantId: number,
-): Promise<TicketRow[]> {
-  const logs = await client.desk.queryFilter(
-    client.desk.filters.TicketOpened(undefined, merchantId),
-    fromBlock(client),
-  );
-  return rowsOf(client, logs);
-}
-
 /** The deadline a ticket's team must meet next: first response, else resolution; 0 when none runs. */
 export function nextDeadline(ticket: TicketRow): number {
   if (!ACTIVE_STATUSES.has(ticket.status)) return 0;
@@ -110,23 +82,45 @@ export function nextDeadline(ticket: TicketRow): number {
 }
 
 /**
- * The merchant's queue: the tickets still to work on, the nearest deadline first (breached ones are the
- * nearest: their deadline is in the past); tickets without a running deadline last.
+ * Whether a queued ticket (the package's `merchantQueue`) is in breach at `now`: the deadline it runs
+ * against has passed, or the customer escalated it, which the desk allows only once a deadline was
+ * missed. A deadline missed earlier in the cycle and met late (a late first response) no longer marks
+ * it: the queue shows what is overdue now.
  */
-export function queueOrder(tickets: readonly TicketRow[]): TicketRow[] {
-  return tickets
-    .filter((ticket) => ACTIVE_STATUSES.has(ticket.status))
-    .sort((a, b) => {
-      const da = nextDeadline(a) || Number.MAX_SAFE_INTEGER;
-      const db = nextDeadline(b) || Number.MAX_SAFE_INTEGER;
-      return da - db || Number(a.id - b.id);
-    });
+export function isBreached(
+  ticket: Pick<TicketSummary, "status" | "nextDeadline">,
+  now: number,
+): boolean {
+  return (
+    ticket.status === TicketStatus.Escalated ||
+    (ticket.nextDeadline !== null && ticket.nextDeadline < now)
+  );
 }
 
-/** Whether a ticket has missed a deadline: breached at `now`, or recorded as missed. */
-export function isBreached(ticket: TicketRow, now: number): boolean {
-  const due = nextDeadline(ticket);
-  return ticket.firstResponseMissed || ticket.resolutionMissed || (due !== 0 && due < now);
+/**
+ * What an open refund (the package's `merchantRefunds` with `open`) waits for, in words for the console.
+ * Past its deadline a refund is still open until someone acts, and the words say who may.
+ */
+export function openRefundState(
+  refund: Pick<MerchantRefund, "status" | "deadline">,
+  now: number,
+): string {
+  const { status, deadline } = refund;
+  const passed = deadline !== null && deadline < now;
+  switch (status) {
+    case RefundStatus.Requested:
+      return passed
+        ? `answer was due ${formatTime(deadline)}: anyone may now execute it`
+        : `answer due ${deadline === null ? "—" : formatTime(deadline)}`;
+    case RefundStatus.Rejected:
+      return passed
+        ? `rejected; the dispute window closed ${formatTime(deadline)}: anyone may finalize it`
+        : `rejected; the customer may dispute until ${deadline === null ? "—" : formatTime(deadline)}`;
+    case RefundStatus.Disputed:
+      return "disputed: the arbiter decides";
+    default:
+      return RefundStatus[status];
+  }
 }
 
 /** The refunds of ticket `ticketId` (or of all tickets in `ticketIds`), oldest first. */

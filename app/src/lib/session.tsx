@@ -106,8 +106,9 @@ export function SessionProvider({
 
   useEffect(() => {
     let live = true;
-    // With an indexer configured, the package's history reads (timeline, report, ticket lists) ask it
-    // first and fall back to logs whenever it is unreachable or behind the chain.
+    // With an indexer configured, the package's history reads (timeline, report, ticket lists, a
+    // merchant's refunds) ask it first and fall back to logs whenever it is unreachable or behind the
+    // chain.
     void connectCareLedger(readProvider, config.chainId, config.addresses, {
       indexer: config.indexerUrl,
     }).then((client) => {

@@ -1,15 +1,21 @@
 /**
- * The merchant's console: the queue (nearest deadline first, breaches highlighted), refund requests,
+ * The merchant's console: the queue (nearest deadline first, breaches highlighted), open refunds,
  * reserves (deposit, withdraw, with the ERC-20 approval step), agents, policy, compensation, and the
  * report with its charts.
  */
-import { RefundStatus, merchantReport } from "careledger";
+import {
+  merchantQueue,
+  merchantRefunds,
+  merchantReport,
+  type MerchantRefund,
+  type TicketSummary,
+} from "careledger";
 import { Contract, ZeroAddress, isAddress, parseUnits } from "ethers";
 import { useState, type ReactNode } from "react";
 
 import { Address, Deadline, Field, TxStatus, useTx } from "../components.tsx";
-import { isBreached, merchantTickets, nextDeadline, queueOrder, refundsOf } from "../lib/data.ts";
-import { formatEth, formatTime, priorityLabel, statusLabel } from "../lib/format.ts";
+import { isBreached, openRefundState } from "../lib/data.ts";
+import { formatEth, priorityLabel, statusLabel } from "../lib/format.ts";
 import { useBlock, useChainRead, useNow } from "../lib/hooks.ts";
 import { useSession } from "../lib/session.tsx";
 import { checkAddress, checkAmount, parseAmount } from "../lib/validate.ts";
@@ -23,24 +29,30 @@ const ERC20_ABI = [
   "function symbol() view returns (string)",
 ] as const;
 
+/**
+ * The most tickets and open refunds the console lists: the most the indexer serves in one answer (a
+ * larger limit would always be answered from logs).
+ */
+const LIST_LIMIT = 1_000;
+
 export function MerchantConsole({ merchantId }: { merchantId: number }): ReactNode {
   const { reader, account } = useSession();
   const block = useBlock();
   const data = useChainRead(
     async () => {
-      const [admin, tickets, policy, compensation, reserve, locked, isAgent] = await Promise.all([
-        reader.desk.merchantAdmin(merchantId),
-        merchantTickets(reader, merchantId),
-        reader.desk.policyOf(merchantId),
-        reader.desk.slaCompensationOf(merchantId),
-        reader.escrow.reserveOf(merchantId, ZeroAddress),
-        reader.escrow.lockedOf(merchantId, ZeroAddress),
-        account === undefined ? Promise.resolve(false) : reader.desk.isAgent(merchantId, account),
-      ]);
-      const refunds = await refundsOf(
-        reader,
-        tickets.map((ticket) => ticket.id),
-      );
+      // The queue and the open refunds come from the indexer when one is configured and up to date
+      // (session.tsx), else from logs: the package decides, the console shows the same either way.
+      const [admin, tickets, refunds, policy, compensation, reserve, locked, isAgent] =
+        await Promise.all([
+          reader.desk.merchantAdmin(merchantId),
+          merchantQueue(reader, merchantId, { limit: LIST_LIMIT }),
+          merchantRefunds(reader, merchantId, { open: true, limit: LIST_LIMIT }),
+          reader.desk.policyOf(merchantId),
+          reader.desk.slaCompensationOf(merchantId),
+          reader.escrow.reserveOf(merchantId, ZeroAddress),
+          reader.escrow.lockedOf(merchantId, ZeroAddress),
+          account === undefined ? Promise.resolve(false) : reader.desk.isAgent(merchantId, account),
+        ]);
       return { admin, tickets, policy, compensation, reserve, locked, isAgent, refunds };
     },
     `${merchantId}:${account ?? ""}`,
@@ -64,7 +76,6 @@ export function MerchantConsole({ merchantId }: { merchantId: number }): ReactNo
     );
   }
   const isAdmin = account !== undefined && account.toLowerCase() === admin.toLowerCase();
-  const pending = refunds.filter((refund) => refund.status === RefundStatus.Requested);
   return (
     <>
       <h1 tabIndex={-1}>Merchant {merchantId}: console</h1>
@@ -79,23 +90,7 @@ export function MerchantConsole({ merchantId }: { merchantId: number }): ReactNo
               : "You are not on this merchant's team: the contracts will refuse your actions."}
       </p>
       <Queue merchantId={merchantId} tickets={tickets} />
-      <section aria-labelledby="refund-requests">
-        <h2 id="refund-requests">Refund requests</h2>
-        {pending.length === 0 ? (
-          <p className="muted">No refund waits for an answer.</p>
-        ) : (
-          <ul className="refunds">
-            {pending.map((refund) => (
-              <li key={String(refund.id)}>
-                <a href={`#/merchant/${merchantId}/ticket/${refund.ticketId}`}>
-                  Refund #{String(refund.id)} on ticket #{String(refund.ticketId)}
-                </a>
-                : {formatEth(refund.amount)}, answer due {formatTime(refund.deadline)}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <OpenRefunds merchantId={merchantId} refunds={refunds} />
       <Reserves merchantId={merchantId} reserve={reserve} locked={locked} />
       <Team merchantId={merchantId} />
       <PolicyForm merchantId={merchantId} policy={data.data.policy} />
@@ -105,15 +100,53 @@ export function MerchantConsole({ merchantId }: { merchantId: number }): ReactNo
   );
 }
 
-function Queue({
+/** The refunds that still hold part of the reserve: awaiting an answer, a dispute, or the arbiter. */
+function OpenRefunds({
   merchantId,
-  tickets,
+  refunds,
 }: {
   merchantId: number;
-  tickets: Awaited<ReturnType<typeof merchantTickets>>;
+  refunds: readonly MerchantRefund[];
 }): ReactNode {
   const now = useNow();
-  const queue = queueOrder(tickets);
+  return (
+    <section aria-labelledby="refund-requests">
+      <h2 id="refund-requests">Open refunds</h2>
+      {refunds.length === 0 ? (
+        <p className="muted">No refund waits for an answer.</p>
+      ) : (
+        <ul className="refunds">
+          {refunds.map((refund) => (
+            <li key={String(refund.id)}>
+              <a href={`#/merchant/${merchantId}/ticket/${refund.ticketId}`}>
+                Refund #{String(refund.id)} on ticket #{String(refund.ticketId)}
+              </a>
+              :{" "}
+              {refund.token === ZeroAddress ? (
+                formatEth(refund.amount)
+              ) : (
+                <>
+                  {String(refund.amount)} units of <Address address={refund.token} />
+                </>
+              )}
+              , {openRefundState(refund, now)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Queue({
+  merchantId,
+  tickets: queue,
+}: {
+  merchantId: number;
+  /** The package's `merchantQueue`: already in queue order, nearest deadline first. */
+  tickets: readonly TicketSummary[];
+}): ReactNode {
+  const now = useNow();
   return (
     <section aria-labelledby="queue">
       <h2 id="queue">Queue ({queue.length})</h2>
@@ -148,17 +181,13 @@ function Queue({
                     <td>{statusLabel(ticket.status)}</td>
                     <td>{priorityLabel(ticket.priority)}</td>
                     <td>
-                      {ticket.assignee === ZeroAddress ? (
-                        "—"
-                      ) : (
-                        <Address address={ticket.assignee} />
-                      )}
+                      {ticket.assignee === null ? "—" : <Address address={ticket.assignee} />}
                     </td>
                     <td>
-                      {nextDeadline(ticket) === 0 ? (
+                      {ticket.nextDeadline === null ? (
                         "—"
                       ) : (
-                        <Deadline dueAt={nextDeadline(ticket)} now={now} />
+                        <Deadline dueAt={ticket.nextDeadline} now={now} />
                       )}
                     </td>
                   </tr>

@@ -59,6 +59,32 @@ app.get("/merchants/:id/queue", async (c) => {
   return json(c, { merchantId, tickets: rows });
 });
 
+/**
+ * A merchant's refunds (requested or issued), oldest first; with `open=1` only those not settled yet,
+ * which still lock part of its reserve: Requested, Disputed, and Rejected until the rejection is final.
+ * The SDK's `merchantRefunds` (src/refunds.ts) reads it.
+ */
+app.get("/merchants/:id/refunds", async (c) => {
+  const merchantId = positiveInt(c.req.param("id"), 0, 2 ** 32 - 1);
+  const limit = positiveInt(c.req.query("limit"), 100, 1000);
+  const open = c.req.query("open");
+  if (merchantId === null || limit === null || (open !== undefined && !/^[01]$/.test(open)))
+    return json(c, { error: "merchant id and limit must be positive integers, open 0 or 1" }, 400);
+  // `locked` is exactly "not settled yet": the handlers clear it when a refund is paid, cancelled or its
+  // rejection becomes final (src/RefundEscrow.ts).
+  const rows = await db
+    .select()
+    .from(refund)
+    .where(
+      open === "1"
+        ? and(eq(refund.merchantId, merchantId), eq(refund.locked, true))
+        : eq(refund.merchantId, merchantId),
+    )
+    .orderBy(asc(refund.id))
+    .limit(limit);
+  return json(c, { merchantId, open: open === "1", refunds: rows });
+});
+
 /** A customer's tickets, newest first. */
 app.get("/customers/:address/tickets", async (c) => {
   const address = c.req.param("address").toLowerCase();

@@ -2,7 +2,7 @@
  * The consistency test's scenario, run on a node with `hardhat run --network localUrl` (LOCAL_RPC_URL):
  * 1. the demo (scripts/demo/scenario.ts): one merchant's day, deployed through the real Ignition module;
  * 2. a second merchant whose day takes the paths the demo does not: cancelled and finally rejected
- *    refunds, an issued refund, a cancelled ticket, escalation, reopen, missed deadlines compensated at
+ *    refunds, an issued refund, refunds left requested, rejected and disputed, a cancelled ticket, escalation, reopen, missed deadlines compensated at
  *    once and owed (then covered by a deposit and settled), an amended rating, a policy change while
  *    tickets are open, an admin handover and a withdrawal;
  * then writes the deployment (Ignition's `deployed_addresses.json` shape) to SCENARIO_OUT so the
@@ -213,6 +213,16 @@ const owedId = await escrow.owedClaimCount();
 await send(escrow.connect(admin).deposit(m, ETH, parseEther("0.5"), { value: parseEther("0.5") }));
 await send(escrow.connect(c3).settleOwedCompensation(owedId));
 await send(escrow.connect(agent).approveRefund(await refundIdNow()));
+
+// Refunds left unsettled on t7, for the lists of open refunds: one awaiting the merchant's answer, one
+// rejected within its dispute window, one disputed before the arbiter.
+await send(escrow.connect(c1).requestRefund(t7, ETH, parseEther("0.01"), hash("reason t7 a")));
+await send(escrow.connect(c1).requestRefund(t7, ETH, parseEther("0.02"), hash("reason t7 b")));
+await send(escrow.connect(agent).rejectRefund(await refundIdNow(), hash("no t7 b")));
+await send(escrow.connect(c1).requestRefund(t7, ETH, parseEther("0.03"), hash("reason t7 c")));
+const r7 = await refundIdNow();
+await send(escrow.connect(agent).rejectRefund(r7, hash("no t7 c")));
+await send(escrow.connect(c1).disputeRefund(r7, hash("dispute t7 c")));
 
 // The merchant hands over to a new admin.
 await send(desk.connect(admin).transferMerchantAdmin(m, heir.address));
