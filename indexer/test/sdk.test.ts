@@ -117,7 +117,7 @@ describe("the SDK reading from the indexer", () => {
       "1/refunds?limit=1001",
       "1/refunds?open=2",
     ]) {
-      const answer = await fetch(`${indexer.url}/merchants/${query}`);
+      const answer = await fetch(`${stack.indexer.url}/merchants/${query}`);
       assert.equal(answer.status, 400, query);
       assert.deepEqual(await answer.json(), {
         error: "merchant id and limit must be positive integers, open 0 or 1",
