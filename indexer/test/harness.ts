@@ -139,12 +139,28 @@ export class Service {
   }
 }
 
+/** JSON-RPC methods that change the node's state: never sent twice by `rpc`. */
+const STATE_CHANGING = /^(eth_send|evm_|hardhat_)/;
+
+/**
+ * One JSON-RPC call to `url`. A read whose pooled connection the node had closed while idle (its
+ * keep-alive timeout; fetch reports a `TypeError`, "other side closed") is sent once more on a new one:
+ * the benchmark's first nonce read after deploying met exactly that. A state-changing call is not
+ * repeated here; its caller decides (bench/generate.ts resends a transaction with the same nonce).
+ */
 export async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const response = await fetch(url, {
+  const request = {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
+  };
+  let response: Response;
+  try {
+    response = await fetch(url, request);
+  } catch (error) {
+    if (!(error instanceof TypeError) || STATE_CHANGING.test(method)) throw error;
+    response = await fetch(url, request);
+  }
   const body = (await response.json()) as { result?: T; error?: { message: string } };
   if (body.error !== undefined) throw new Error(`${method}: ${body.error.message}`);
   return body.result as T;
